@@ -1,0 +1,38 @@
+# Two commands on a fresh machine:
+#   make demo   sync the built-in emulator's seeded orders into demo.sqlite (no account needed)
+#   make test   lint, type-check and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: test demo lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy --strict xportcn_async
+
+pytest: $(STAMP)
+	@$(PY) -m pytest -q -W error::ResourceWarning; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; \
+	exit $$rc
+
+test: lint typecheck pytest
+
+demo: $(STAMP)
+	$(VENV)/bin/xportcn demo --db demo.sqlite
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo.sqlite

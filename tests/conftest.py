@@ -1,0 +1,162 @@
+"""Shared test helpers: a real local HTTP server that checks signatures, and a fake sleep."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from xportcn_async import RetryPolicy, XportcnClient
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+ACCESS_KEY = "58c0201dfdf148eca63cbf6bb5e7cf03"
+ACCESS_SECRET = "0123456789abcdef0123456789abcdef"
+USER_ID = "2100008388036"
+
+SYSTEM_HEADERS = ("access-key", "timestamp", "nonce-str", "user-id", "signature")
+
+
+def load_fixture(name: str) -> Any:
+    return orjson.loads((FIXTURES / name).read_bytes())
+
+
+def envelope(
+    data: Any = None, *, code: int = 200, msg: str = "成功", request_id: str = "rid-1"
+) -> dict[str, Any]:
+    return {
+        "requestId": request_id,
+        "code": code,
+        "developId": "1356764224096829747",
+        "msg": msg,
+        "data": data,
+    }
+
+
+def json_response(
+    doc: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(doc), status=status, content_type="application/json", headers=headers
+    )
+
+
+@attrs.define
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    query: dict[str, str]
+
+
+Reply = Callable[[web.Request], Awaitable[web.StreamResponse]] | web.StreamResponse | str
+
+
+class SigServer:
+    """A local server that recomputes the signature from the headers, like the real API.
+
+    ``script`` is a list of replies served in order (a Response, a coroutine
+    function taking the request, or ``"reset"`` to drop the connection); once it
+    is empty every request gets ``default``.
+    """
+
+    def __init__(self, secret: str = ACCESS_SECRET) -> None:
+        self.secret = secret
+        self.script: list[Reply] = []
+        self.requests: list[Recorded] = []
+        self.default: Callable[[], web.StreamResponse] = lambda: json_response(
+            envelope({"ok": True})
+        )
+        self.app = web.Application()
+        self.app.router.add_route("*", "/{tail:.*}", self._handle)
+        self.server = TestServer(self.app, host="127.0.0.1")
+
+    @property
+    def base_url(self) -> str:
+        return str(self.server.make_url("/api"))
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(
+            Recorded(
+                request.method,
+                request.path,
+                {k.lower(): v for k, v in request.headers.items()},
+                body,
+                dict(request.query),
+            )
+        )
+        missing = [h for h in SYSTEM_HEADERS if h not in request.headers]
+        if missing:
+            return json_response(envelope(None, code=401, msg=f"missing header {missing[0]}"))
+        h = request.headers
+        expected = (
+            hashlib.md5((h["access-key"] + h["timestamp"] + h["nonce-str"] + self.secret).encode())
+            .hexdigest()
+            .upper()
+        )
+        if h["signature"] != expected:
+            return json_response(envelope(None, code=401, msg="signature mismatch"))
+        if abs(int(h["timestamp"]) - time.time()) > 600:
+            return json_response(envelope(None, code=401, msg="timestamp expired"))
+        if self.script:
+            reply = self.script.pop(0)
+            if reply == "reset":
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response()
+            if isinstance(reply, web.StreamResponse):
+                return reply
+            assert callable(reply)
+            return await reply(request)
+        return self.default()
+
+
+class FakeSleep:
+    """Records the waits the retry loop asks for instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest_asyncio.fixture
+async def sig_server() -> AsyncIterator[SigServer]:
+    srv = SigServer()
+    await srv.server.start_server()
+    try:
+        yield srv
+    finally:
+        await srv.server.close()
+
+
+@pytest.fixture
+def fake_sleep() -> FakeSleep:
+    return FakeSleep()
+
+
+@pytest_asyncio.fixture
+async def client(sig_server: SigServer, fake_sleep: FakeSleep) -> AsyncIterator[XportcnClient]:
+    async with XportcnClient(
+        access_key=ACCESS_KEY,
+        access_secret=ACCESS_SECRET,
+        user_id=USER_ID,
+        base_url=sig_server.base_url,
+        retry=RetryPolicy(sleep=fake_sleep),
+        total_timeout=5,
+    ) as xp:
+        yield xp
