@@ -22,8 +22,24 @@ from .errors import (
     TransportError,
     XportcnError,
 )
+from .models import (
+    AddressParam,
+    AlibabaOrder,
+    AlibabaOrderPreview,
+    AlibabaOrderStatus,
+    CargoParam,
+    Message,
+    MessageType,
+    Page,
+    RawResult,
+    RefundStatus,
+    TaobaoOrder,
+    TaobaoOrderStatus,
+)
+from .pagination import AsyncPager, PaginationError
 from .signing import Clock, make_nonce, sign
 from .transport import Envelope
+from .webhooks import MessageReceiver, message_handler, parse_message
 
 __version__ = "0.1.0"
 
@@ -31,24 +47,41 @@ __all__ = [
     "CATALOGUE",
     "DEFAULT_BASE_URL",
     "APIError",
+    "AddressParam",
+    "AlibabaOrder",
+    "AlibabaOrderPreview",
+    "AlibabaOrderStatus",
+    "AsyncPager",
     "AuthenticationError",
+    "CargoParam",
     "ClientConfig",
     "Clock",
     "ConfigurationError",
     "Endpoint",
     "Envelope",
     "InvalidRequestError",
+    "Message",
+    "MessageReceiver",
+    "MessageType",
     "OutcomeUnknownError",
+    "Page",
+    "PaginationError",
     "Paging",
     "Provenance",
     "RateLimitError",
+    "RawResult",
+    "RefundStatus",
     "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",
+    "TaobaoOrder",
+    "TaobaoOrderStatus",
     "TransportError",
     "XportcnClient",
     "XportcnError",
     "__version__",
     "make_nonce",
+    "message_handler",
+    "parse_message",
     "sign",
 ]

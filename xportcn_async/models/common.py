@@ -1,0 +1,101 @@
+"""Shared model bases and generic shapes: :class:`WireModel`, :class:`Page`, :class:`RawResult`.
+
+Every request and response model derives from :class:`WireModel`, so every
+model keeps the keys it does not know in ``extra`` (forward compatibility: a
+field Xportcn adds tomorrow is not lost today) and puts them back when it is
+written out. Request models derive from :class:`RequestModel`: on a request,
+``extra`` is also the way to send a field the SDK does not know yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, Final, Generic, TypeVar
+
+import attrs
+
+from ..serde import converter
+
+__all__ = ["EMPTY_EXTRA", "Page", "RawResult", "RequestModel", "WireModel"]
+
+T = TypeVar("T")
+
+#: The shared, read-only empty mapping that ``extra`` defaults to.
+EMPTY_EXTRA: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+def _extra_repr(value: Mapping[str, Any]) -> str:
+    return repr(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class WireModel:
+    """Base of every model: ``extra`` holds the JSON keys the model does not declare.
+
+    ``extra`` is filled when a response is read and merged back when a model is
+    written, so a round trip loses no key. It is excluded from hashing.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(default=EMPTY_EXTRA, hash=False, repr=_extra_repr)
+
+
+@attrs.frozen(kw_only=True)
+class RequestModel(WireModel):
+    """Base of request bodies: optional fields left at ``None`` are not sent.
+
+    Unlike responses, a request keeps an explicit ``""`` (some documented
+    examples send empty strings). Put fields the SDK does not know yet in
+    ``extra``; they are sent as given.
+    """
+
+    _request_model: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class Page(Generic[T]):
+    """One page of a list endpoint.
+
+    ``total`` is the server's total count when it sends one. ``has_next`` is
+    True when more items probably follow: with a known total, when
+    ``page_num * page_size < total``; without one, when this page is full.
+
+    >>> Page(items=[1, 2], total=5, page_num=1, page_size=2).has_next
+    True
+    >>> Page(items=[1], total=None, page_num=3, page_size=2).has_next
+    False
+    """
+
+    items: list[T]
+    total: int | None
+    page_num: int
+    page_size: int
+
+    @property
+    def has_next(self) -> bool:
+        """True when a following page probably holds more items."""
+        if self.total is not None:
+            return self.page_num * self.page_size < self.total
+        return len(self.items) >= self.page_size > 0
+
+
+@attrs.frozen
+class RawResult:
+    """The ``data`` of an endpoint whose response shape is not documented, kept as decoded JSON.
+
+    Used where the spec gives no response shape (most GUESS endpoints and
+    "short envelope" writes): nothing is invented, nothing is dropped. ``data`` is
+    whatever the envelope's ``data`` held (dict, list, scalar or ``None``).
+    """
+
+    data: Any = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``data[key]`` when ``data`` is a JSON object, else ``default``."""
+        if isinstance(self.data, Mapping):
+            return self.data.get(key, default)
+        return default
+
+
+converter.register_structure_hook(RawResult, lambda value, _: RawResult(value))
+converter.register_unstructure_hook(RawResult, lambda result: result.data)

@@ -1,0 +1,158 @@
+"""The base of every resource group and the argument checks they share.
+
+A resource method builds a request model, hands it to
+:meth:`Transport.call <xportcn_async.transport.Transport.call>` under its
+catalogue key and structures the envelope's ``data`` into the answer model. No
+HTTP code lives here: signing, retries and error mapping are the transport's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import aiohttp
+import attrs
+
+from .. import serde
+
+if TYPE_CHECKING:
+    from ..transport import Transport
+
+__all__ = ["Resource"]
+
+T = TypeVar("T")
+
+
+class Resource:
+    """A group of operations sharing one :class:`~xportcn_async.transport.Transport`."""
+
+    __slots__ = ("_transport",)
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    async def _call(
+        self,
+        key: str,
+        body: Any,
+        model_type: type[T],
+        *,
+        params: Mapping[str, str] | None = None,
+        data: aiohttp.FormData | None = None,
+    ) -> T:
+        """Send ``body`` (a model, a dict or None) to operation ``key``; structure ``data``.
+
+        A ``null`` data for a model whose fields are all optional gives the empty
+        model (short envelopes carry no data).
+        """
+        json = serde.unstructure(body) if body is not None else None
+        envelope = await self._transport.call(key, json=json, params=params, data=data)
+        if envelope.data is None and _all_optional(model_type):
+            return model_type()
+        return serde.structure(
+            envelope.data, model_type, endpoint=key, request_id=envelope.request_id
+        )
+
+    async def _call_data(
+        self,
+        key: str,
+        body: Any,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: aiohttp.FormData | None = None,
+    ) -> tuple[Any, str | None]:
+        """Like :meth:`_call` but return the raw ``data`` and the request id (for reshaping)."""
+        json = serde.unstructure(body) if body is not None else None
+        envelope = await self._transport.call(key, json=json, params=params, data=data)
+        return envelope.data, envelope.request_id
+
+
+def _all_optional(model_type: Any) -> bool:
+    return (
+        isinstance(model_type, type)
+        and attrs.has(model_type)
+        and all(f.default is not attrs.NOTHING for f in attrs.fields(model_type))
+    )
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_page(page_num: int, page_size: int, *, num_name: str = "page_num") -> None:
+    """Reject page numbers and sizes below 1 before anything is sent."""
+    if not isinstance(page_num, int) or isinstance(page_num, bool) or page_num < 1:
+        raise ValueError(
+            f"{num_name} must be an integer >= 1 (pages are 1-based), got {page_num!r}"
+        )
+    if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+        raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+
+
+def check_positive(name: str, value: int) -> None:
+    """Reject a quantity that is not a positive integer."""
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def check_non_negative(name: str, value: int) -> None:
+    """Reject an amount (fen) that is not a non-negative integer."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer number of fen, got {value!r}")
+
+
+def check_aware(name: str, value: datetime | None) -> None:
+    """Reject naive datetimes: the SDK never guesses a time zone."""
+    if value is None:
+        return
+    if not isinstance(value, datetime):
+        raise ValueError(f"{name} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{name} is a naive datetime ({value.isoformat()}): pass an aware datetime, "
+            "e.g. datetime(2026, 4, 1, tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+
+
+def check_window(
+    begin_name: str, begin: datetime | None, end_name: str, end: datetime | None
+) -> None:
+    """Both bounds aware, and ``begin <= end`` when both are given."""
+    check_aware(begin_name, begin)
+    check_aware(end_name, end)
+    if begin is not None and end is not None and begin > end:
+        raise ValueError(f"{begin_name} ({begin}) is after {end_name} ({end})")
+
+
+def check_text(name: str, value: str, *, min_len: int, max_len: int) -> None:
+    """Reject a string whose length is outside ``[min_len, max_len]``."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {type(value).__name__}")
+    if not min_len <= len(value) <= max_len:
+        raise ValueError(
+            f"{name} must be {min_len}–{max_len} characters long, got {len(value)} characters"
+        )
+
+
+def check_not_empty(name: str, value: Sequence[Any]) -> None:
+    """Reject an empty list."""
+    if isinstance(value, (str, bytes)) or len(value) == 0:
+        raise ValueError(f"{name} must be a non-empty list, got {value!r}")
+
+
+def check_max_items(name: str, value: Sequence[Any] | None, limit: int) -> None:
+    """Reject a list longer than ``limit``."""
+    if value is not None and len(value) > limit:
+        raise ValueError(f"{name} takes at most {limit} items, got {len(value)}")
+
+
+def id_list(name: str, values: Sequence[str | int] | str | int) -> list[str]:
+    """Normalise one id or a list of ids to a non-empty list of strings."""
+    items = [values] if isinstance(values, (str, int)) else list(values)
+    if not items:
+        raise ValueError(f"{name} must name at least one id")
+    return [str(v) for v in items]

@@ -1,0 +1,843 @@
+"""The one cattrs converter of the SDK, its wire types and its hooks.
+
+Every model is an attrs class; this module turns the API's JSON into models and
+back without a hand-written ``from_dict`` anywhere. The rules, in one place:
+
+* **Names.** An attribute ``order_no`` is ``orderNo`` on the wire (camelCase by
+  default). A class whose wire form is snake_case sets the class attribute
+  ``_wire_case = "snake"``; a field whose wire name is odd says so in its metadata:
+  ``attrs.field(metadata={"json": "subOrderVOS"})``.
+* **Unknown keys.** Every model derived from :class:`WireModel` has an ``extra``
+  mapping that receives the keys it does not know; unstructuring puts them back.
+* **Wire types.** Annotated aliases say how a field is written on the wire:
+  :data:`ChinaDateTime` (``"YYYY-MM-DD HH:MM:SS"`` in China time),
+  :data:`UnixMs` / :data:`UnixSeconds` (decimal strings), :data:`Id` (string or
+  number on the wire, ``str`` in models), :data:`IntId` (a ``str`` id sent as a
+  JSON number), :data:`Money` (integer fen, also accepted as ``"5245"``),
+  :data:`DecimalValue` (an exact decimal of unknown unit), :data:`Scalar` (a JSON
+  scalar kept as sent).
+* **JSON in strings.** ``Annotated[T, JSON_STRING]`` marks a field the API sends
+  (or wants) as a JSON document inside a string: decoded into ``T`` on the way
+  in, encoded back to a compact JSON string on the way out.
+* **Empty values.** ``null`` and ``""`` both become ``None`` for optional fields
+  of responses (request models keep ``""`` as given).
+* **Enums.** A field typed ``SomeEnum | int`` (or ``| str``) becomes the enum
+  member when the value is known and keeps the raw value otherwise.
+
+The hooks are generated once per class (``make_dict_structure_fn`` with renames),
+so structuring a page of orders runs generated code, not reflection.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Final, TypeVar, Union, get_args, get_origin
+from zoneinfo import ZoneInfo
+
+import attrs
+import cattrs
+import orjson
+from cattrs.cols import list_structure_factory
+from cattrs.errors import ClassValidationError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .errors import ResponseDecodeError
+
+__all__ = [
+    "CHINA_TZ",
+    "JSON_STRING",
+    "ChinaDateTime",
+    "DecimalValue",
+    "Id",
+    "IntId",
+    "JsonString",
+    "Money",
+    "Scalar",
+    "UnixMs",
+    "UnixSeconds",
+    "WireType",
+    "converter",
+    "fen_to_yuan",
+    "format_china_datetime",
+    "structure",
+    "transform_error",
+    "unstructure",
+    "wire_name",
+]
+
+T = TypeVar("T")
+
+#: The time zone of every ``"YYYY-MM-DD HH:MM:SS"`` string of the API.
+CHINA_TZ: Final = ZoneInfo("Asia/Shanghai")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MS: Final = timedelta(milliseconds=1)
+_S: Final = timedelta(seconds=1)
+_NONE_TYPE: Final = type(None)
+_FEN: Final = Decimal("0.01")
+
+
+# --------------------------------------------------------------------------- markers
+
+
+@attrs.frozen
+class WireType:
+    """Marker for ``Annotated[T, WireType(...)]``: how a value of ``T`` is read and written.
+
+    ``structure(value, type)`` turns the JSON value into ``T``; ``unstructure(value)``
+    turns ``T`` back into its JSON form. ``structure_optional`` (optional) does the
+    same for ``T | None`` in one call, treating ``null`` and ``""`` as None.
+    """
+
+    name: str
+    structure: Callable[[Any, Any], Any]
+    unstructure: Callable[[Any], Any]
+    #: Hook for ``T | None`` (``null`` and ``""`` → None), when a fused one is faster.
+    structure_optional: Callable[[Any, Any], Any] | None = None
+
+
+@attrs.frozen
+class JsonString:
+    """Marker for ``Annotated[T, JSON_STRING]``: ``T`` travels as a JSON document in a string."""
+
+
+#: The one :class:`JsonString` marker instance.
+JSON_STRING: Final = JsonString()
+
+
+def _naive(value: datetime) -> ValueError:
+    return ValueError(
+        f"naive datetime {value.isoformat()} has no time zone: pass an aware datetime, "
+        "for example datetime(2026, 4, 1, tzinfo=ZoneInfo('Asia/Shanghai'))"
+    )
+
+
+def _parse_china(value: str) -> datetime:
+    if len(value) == 22 and value[17] in "+-" and value[:17].isdigit():
+        # 1688 writes times as yyyyMMddHHmmssSSS+0800 (fromisoformat misreads it).
+        return datetime.strptime(value, "%Y%m%d%H%M%S%f%z").astimezone(CHINA_TZ)
+    if value.isdigit() and len(value) >= 12:
+        return _from_ms(int(value))
+    if len(value) < 10 or value[4] != "-":
+        raise ValueError(f"not a 'YYYY-MM-DD HH:MM:SS' time: {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a 'YYYY-MM-DD HH:MM:SS' time: {value!r}") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=CHINA_TZ)
+    return parsed.astimezone(CHINA_TZ)
+
+
+def _structure_china(value: Any, _: Any) -> datetime:
+    if value.__class__ is str:
+        return _parse_china(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise _naive(value)
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _from_ms(value)
+    raise TypeError(f"expected a 'YYYY-MM-DD HH:MM:SS' string, got {type(value).__name__}")
+
+
+def format_china_datetime(value: datetime) -> str:
+    """Format an aware datetime as the API's ``"YYYY-MM-DD HH:MM:SS"`` in China time.
+
+    Raises ``ValueError`` for a naive datetime: the SDK never guesses a time zone.
+
+    >>> from datetime import datetime, timezone
+    >>> format_china_datetime(datetime(2026, 4, 1, 0, 0, tzinfo=timezone.utc))
+    '2026-04-01 08:00:00'
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _naive(value)
+    return value.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _from_ms(ms: int) -> datetime:
+    seconds, rest = divmod(ms, 1000)
+    return datetime.fromtimestamp(seconds, CHINA_TZ).replace(microsecond=rest * 1000)
+
+
+def _epoch_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if value.__class__ is str and value.isdigit():
+        return int(value)
+    raise ValueError(f"expected a decimal Unix time, got {value!r}")
+
+
+def _structure_ms(value: Any, _: Any) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise _naive(value)
+        return value
+    if value.__class__ is str and not value.isdigit():
+        return _parse_china(value)
+    return _from_ms(_epoch_int(value))
+
+
+def _structure_seconds(value: Any, _: Any) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise _naive(value)
+        return value
+    if value.__class__ is str and not value.isdigit():
+        return _parse_china(value)
+    return datetime.fromtimestamp(_epoch_int(value), CHINA_TZ)
+
+
+def _unstructure_ms(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise _naive(value)
+    return str((value - _EPOCH) // _MS)
+
+
+def _unstructure_seconds(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise _naive(value)
+    return str((value - _EPOCH) // _S)
+
+
+def _structure_money(value: Any, _: Any) -> int:
+    if value.__class__ is int:
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+        raise ValueError(f"money must be an integer number of fen, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise ValueError(f"money must be an integer number of fen, got {value!r}")
+
+
+def _structure_id(value: Any, _: Any) -> str:
+    if value.__class__ is str:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(f"expected an id (string or integer), got {type(value).__name__}")
+
+
+def _unstructure_int_id(value: Any) -> Any:
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _structure_decimal(value: Any, _: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("expected a number, got a boolean")
+    if isinstance(value, (int, str, Decimal)):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"not a decimal number: {value!r}") from None
+    if isinstance(value, float):
+        # repr() is the shortest string that reads back as this float: 12.5 → "12.5".
+        return Decimal(repr(value))
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _structure_scalar(value: Any, _: Any) -> int | float | str:
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"expected a number or a string, got {type(value).__name__}")
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _optional(
+    structure: Callable[[Any, Any], Any], fast: type | None = None
+) -> Callable[[Any, Any], Any]:
+    """A ``T | None`` hook: ``null`` / ``""`` → None, a value of class ``fast`` kept as is."""
+    if fast is not None:
+
+        def structure_optional_fast(value: Any, tp: Any) -> Any:
+            if value.__class__ is fast:
+                return value or None if fast is str else value
+            if value is None or value == "":
+                return None
+            return structure(value, tp)
+
+        return structure_optional_fast
+
+    def structure_optional(value: Any, tp: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return structure(value, tp)
+
+    return structure_optional
+
+
+def _optional_china(value: Any, _: Any) -> datetime | None:
+    if value.__class__ is str and len(value) == 19 and value[4] == "-":
+        # The API's own format, the common case: one C call, no fallbacks.
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=CHINA_TZ)
+        except ValueError:
+            raise ValueError(f"not a 'YYYY-MM-DD HH:MM:SS' time: {value!r}") from None
+    if value is None or value == "":
+        return None
+    return _structure_china(value, None)
+
+
+def _wire(
+    name: str,
+    structure: Callable[[Any, Any], Any],
+    unstructure: Callable[[Any], Any],
+    fast: type | None = None,
+    optional: Callable[[Any, Any], Any] | None = None,
+) -> WireType:
+    return WireType(name, structure, unstructure, optional or _optional(structure, fast))
+
+
+#: ``"YYYY-MM-DD HH:MM:SS"`` in China time on the wire; an aware datetime in models.
+ChinaDateTime = Annotated[
+    datetime,
+    _wire("ChinaDateTime", _structure_china, format_china_datetime, optional=_optional_china),
+]
+#: Unix milliseconds as a decimal string on the wire; an aware datetime (China time) in models.
+UnixMs = Annotated[datetime, _wire("UnixMs", _structure_ms, _unstructure_ms)]
+#: Unix seconds as a decimal string on the wire; an aware datetime (China time) in models.
+UnixSeconds = Annotated[datetime, _wire("UnixSeconds", _structure_seconds, _unstructure_seconds)]
+#: An identifier: a JSON string or number on the wire, always ``str`` in models.
+Id = Annotated[str, _wire("Id", _structure_id, _identity, fast=str)]
+#: An identifier the API wants as a JSON number (``offerId``, ``purchaseId``); ``str`` in models.
+IntId = Annotated[str, _wire("IntId", _structure_id, _unstructure_int_id, fast=str)]
+#: Integer fen (CNY cents). ``"5245"`` is accepted; a fractional value is an error.
+Money = Annotated[int, _wire("Money", _structure_money, _identity, fast=int)]
+#: An exact decimal whose unit the API does not document (1688 prices); written as a string.
+DecimalValue = Annotated[Decimal, _wire("DecimalValue", _structure_decimal, str)]
+#: A JSON scalar kept exactly as sent (``"34"`` stays a string, ``23`` an int).
+Scalar = Annotated[int | float | str, _wire("Scalar", _structure_scalar, _identity)]
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """Integer fen → exact ``Decimal`` yuan: ``5245`` → ``Decimal('52.45')``; None stays None."""
+    if fen is None:
+        return None
+    return (Decimal(fen) / 100).quantize(_FEN)
+
+
+# --------------------------------------------------------------------------- scalar hooks
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if value.__class__ is int:
+        return value
+    if isinstance(value, bool):
+        raise TypeError("expected an integer, got a boolean")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise ValueError(f"expected an integer, got {value!r}")
+
+
+_TRUE: Final = frozenset({"true", "True", "1", "Y", "y"})
+_FALSE: Final = frozenset({"false", "False", "0", "N", "n"})
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if value is True or value is False:
+        return value
+    if value == 1 or value == 0:
+        return bool(value)
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise ValueError(f"expected a boolean, got {value!r}")
+
+
+def _structure_any(value: Any, _: Any) -> Any:
+    return value
+
+
+# --------------------------------------------------------------------------- type predicates
+
+
+def _is_union(tp: Any) -> bool:
+    origin = get_origin(tp)
+    return origin is Union or origin is types.UnionType
+
+
+def _union_args(tp: Any) -> tuple[Any, ...]:
+    return get_args(tp)
+
+
+def _strip_none(tp: Any) -> Any:
+    args = tuple(a for a in _union_args(tp) if a is not _NONE_TYPE)
+    if len(args) == 1:
+        return args[0]
+    return Union[args]  # noqa: UP007 - a runtime union built from a tuple
+
+
+def _is_optional(tp: Any) -> bool:
+    return _is_union(tp) and _NONE_TYPE in _union_args(tp)
+
+
+def _wire_type(tp: Any) -> WireType | None:
+    if get_origin(tp) is not Annotated:
+        return None
+    for meta in tp.__metadata__:
+        if isinstance(meta, WireType):
+            return meta
+    return None
+
+
+def _is_wire_type(tp: Any) -> bool:
+    return _wire_type(tp) is not None
+
+
+def _is_json_string(tp: Any) -> bool:
+    return get_origin(tp) is Annotated and any(isinstance(m, JsonString) for m in tp.__metadata__)
+
+
+def _enum_union_parts(tp: Any) -> tuple[type[enum.Enum], tuple[type, ...]] | None:
+    if not _is_union(tp):
+        return None
+    args = _union_args(tp)
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+    raws = tuple(a for a in args if a in (int, str))
+    if len(enums) == 1 and len(raws) + 1 == len(args) and raws:
+        return enums[0], raws
+    return None
+
+
+def _is_enum_union(tp: Any) -> bool:
+    return _enum_union_parts(tp) is not None
+
+
+def _is_model(tp: Any) -> bool:
+    cls = get_origin(tp) or tp
+    return isinstance(cls, type) and attrs.has(cls)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def wire_name(cls: type, attribute: str) -> str:
+    """The JSON key of ``cls.attribute``: metadata ``json``, else camelCase (or snake_case).
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class A:
+    ...     order_no: str
+    >>> wire_name(A, "order_no")
+    'orderNo'
+    """
+    field = attrs.fields_dict(cls)[attribute]
+    explicit = field.metadata.get("json")
+    if explicit:
+        return str(explicit)
+    if getattr(cls, "_wire_case", "camel") == "snake":
+        return attribute
+    return _camel(attribute)
+
+
+# --------------------------------------------------------------------------- the converter
+
+#: The converter. Use :func:`structure` / :func:`unstructure` rather than calling it directly.
+converter: Final = cattrs.Converter(detailed_validation=True)
+
+for _tp, _hook in ((str, _structure_str), (int, _structure_int), (bool, _structure_bool)):
+    converter.register_structure_hook(_tp, _hook)
+converter.register_structure_hook(Any, _structure_any)
+converter.register_unstructure_hook(Decimal, str)
+
+
+def _optional_structure(tp: Any, *, keep_empty: bool = False) -> Callable[[Any, Any], Any]:
+    # One function per optional field, not a wrapper around a wrapper: this is the
+    # hottest path of structuring a page of orders.
+    inner = _strip_none(tp)
+    if inner is str:
+        if keep_empty:
+
+            def structure_optional_str_keep(value: Any, _: Any) -> Any:
+                if value.__class__ is str or value is None:
+                    return value
+                return _structure_str(value, str)
+
+            return structure_optional_str_keep
+
+        def structure_optional_str(value: Any, _: Any) -> Any:
+            if value.__class__ is str:
+                return value or None
+            if value is None:
+                return None
+            return _structure_str(value, str)
+
+        return structure_optional_str
+
+    wire = _wire_type(inner)
+    if wire is not None and wire.structure_optional is not None:
+        return wire.structure_optional
+    if inner is int:
+        return _optional(_structure_int, int)
+    if inner is bool:
+        return _optional(_structure_bool, bool)
+    if _is_enum_union(inner):
+        return _enum_union_structure(inner, optional=True)
+    if _is_model(inner):
+        return _model_hook(inner, optional=True)
+    if _is_json_string(inner) and _is_model(inner.__origin__):
+        return _model_hook(inner.__origin__, optional=True, json_string=True)
+
+    hook = converter.get_structure_hook(inner)
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return hook(value, inner)
+
+    return structure_optional
+
+
+def _optional_unstructure(tp: Any) -> Callable[[Any], Any]:
+    inner = _strip_none(tp)
+    hook = converter.get_unstructure_hook(inner)
+
+    def unstructure_optional(value: Any) -> Any:
+        return None if value is None else hook(value)
+
+    return unstructure_optional
+
+
+def _wire_structure(tp: Any) -> Callable[[Any, Any], Any]:
+    wire = _wire_type(tp)
+    assert wire is not None
+    return wire.structure
+
+
+def _wire_unstructure(tp: Any) -> Callable[[Any], Any]:
+    wire = _wire_type(tp)
+    assert wire is not None
+    return wire.unstructure
+
+
+def _json_string_structure(tp: Any) -> Callable[[Any, Any], Any]:
+    inner = tp.__origin__
+    if _is_model(inner):
+        return _model_hook(inner, json_string=True)
+    hook = converter.get_structure_hook(inner)
+    loads = orjson.loads
+
+    def structure_json_string(value: Any, _: Any) -> Any:
+        if isinstance(value, (str, bytes)):
+            value = loads(value)
+        return hook(value, inner)
+
+    return structure_json_string
+
+
+def _json_string_unstructure(tp: Any) -> Callable[[Any], Any]:
+    hook = converter.get_unstructure_hook(tp.__origin__)
+
+    def unstructure_json_string(value: Any) -> str:
+        return orjson.dumps(hook(value)).decode()
+
+    return unstructure_json_string
+
+
+def _enum_union_structure(tp: Any, *, optional: bool = False) -> Callable[[Any, Any], Any]:
+    parts = _enum_union_parts(tp)
+    assert parts is not None
+    enum_cls, raws = parts
+    members: Mapping[Any, Any] = enum_cls._value2member_map_
+    to_int = int in raws
+    to_str = str in raws
+
+    def structure_enum_or_raw(value: Any, _: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            pass
+        if optional and (value is None or value == ""):
+            return None
+        if isinstance(value, bool):
+            raise TypeError("expected an enum value, got a boolean")
+        if to_int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value)
+            return members.get(number, number)
+        if isinstance(value, int) and to_int:
+            return value
+        if isinstance(value, str) and to_str:
+            return value
+        if isinstance(value, int) and to_str:
+            text = str(value)
+            return members.get(text, text)
+        raise TypeError(f"expected a {enum_cls.__name__} value, got {type(value).__name__}")
+
+    return structure_enum_or_raw
+
+
+def _enum_union_unstructure(tp: Any) -> Callable[[Any], Any]:
+    def unstructure_enum_or_raw(value: Any) -> Any:
+        return value.value if isinstance(value, enum.Enum) else value
+
+    return unstructure_enum_or_raw
+
+
+def _is_list(tp: Any) -> bool:
+    return tp is list or get_origin(tp) is list
+
+
+def _list_structure(tp: Any) -> Callable[[Any, Any], Any]:
+    base = list_structure_factory(tp, converter)
+
+    def structure_list(value: Any, _: Any) -> Any:
+        if value.__class__ is list:
+            return base(value, tp)
+        if value is None or value == "":
+            return []  # the API sends null or "" for an empty list as often as []
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        return base(value, tp)
+
+    return structure_list
+
+
+@attrs.frozen
+class _ModelParts:
+    base: Callable[[Any, Any], Any]
+    known: frozenset[str]
+    has_extra: bool
+
+
+# Generated per class once; the optional / JSON-string variants reuse the same function.
+_MODEL_PARTS: dict[Any, _ModelParts] = {}
+
+
+def _fields(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
+    origin = get_origin(cls) or cls
+    attrs.resolve_types(origin)
+    return tuple(attrs.fields(origin))
+
+
+def _model_parts(cls: Any) -> _ModelParts:
+    parts = _MODEL_PARTS.get(cls)
+    if parts is not None:
+        return parts
+    origin = get_origin(cls) or cls
+    is_request = bool(getattr(origin, "_request_model", False))
+    overrides = {}
+    known: set[str] = set()
+    has_extra = False
+    for field in _fields(cls):
+        if field.name == "extra":
+            overrides["extra"] = override(omit=True)
+            has_extra = True
+            continue
+        name = wire_name(origin, field.name)
+        known.add(name)
+        hook = None
+        if is_request and _is_optional(field.type):
+            hook = _optional_structure(field.type, keep_empty=True)
+        overrides[field.name] = override(rename=name, struct_hook=hook)
+    base = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    parts = _ModelParts(base=base, known=frozenset(known), has_extra=has_extra)
+    _MODEL_PARTS[cls] = parts
+    return parts
+
+
+def _model_hook(
+    cls: Any, *, optional: bool = False, json_string: bool = False
+) -> Callable[[Any, Any], Any]:
+    parts = _model_parts(cls)
+    base, known, has_extra = parts.base, parts.known, parts.has_extra
+    setter = object.__setattr__
+    loads = orjson.loads
+
+    def structure_model(data: Any, _: Any) -> Any:
+        if data.__class__ is not dict:
+            if data is None or data == "":
+                if optional:
+                    return None
+                raise TypeError("expected a JSON object, got null")
+            if json_string and isinstance(data, (str, bytes)):
+                data = loads(data)
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+        obj = base(data, cls)
+        if has_extra and not known.issuperset(data):
+            setter(obj, "extra", {key: data[key] for key in data.keys() - known})
+        return obj
+
+    return structure_model
+
+
+def _model_structure(cls: Any) -> Callable[[Any, Any], Any]:
+    return _model_hook(cls)
+
+
+def _model_unstructure(cls: Any) -> Callable[[Any], Any]:
+    origin = get_origin(cls) or cls
+    is_request = bool(getattr(origin, "_request_model", False))
+    overrides = {}
+    has_extra = False
+    for field in _fields(cls):
+        if field.name == "extra":
+            overrides["extra"] = override(omit=True)
+            has_extra = True
+            continue
+        # Optional fields left at None are not written (the docs' examples leave unset
+        # fields out); a request does not send an empty list it was not given either.
+        omit = field.default is None or (
+            is_request and isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+        )
+        overrides[field.name] = override(rename=wire_name(origin, field.name), omit_if_default=omit)
+    base = make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    if not has_extra:
+        return base
+
+    def unstructure_model(obj: Any) -> dict[str, Any]:
+        data: dict[str, Any] = base(obj)
+        if obj.extra:
+            for key, value in obj.extra.items():
+                data.setdefault(key, value)
+        return data
+
+    return unstructure_model
+
+
+# Later registrations win in cattrs, so the most specific predicates come last.
+converter.register_structure_hook_factory(_is_list, _list_structure)
+converter.register_structure_hook_factory(_is_model, _model_structure)
+converter.register_unstructure_hook_factory(_is_model, _model_unstructure)
+converter.register_structure_hook_factory(_is_enum_union, _enum_union_structure)
+converter.register_unstructure_hook_factory(_is_enum_union, _enum_union_unstructure)
+converter.register_structure_hook_factory(_is_optional, _optional_structure)
+converter.register_unstructure_hook_factory(_is_optional, _optional_unstructure)
+converter.register_structure_hook_factory(_is_json_string, _json_string_structure)
+converter.register_unstructure_hook_factory(_is_json_string, _json_string_unstructure)
+converter.register_structure_hook_factory(_is_wire_type, _wire_structure)
+converter.register_unstructure_hook_factory(_is_wire_type, _wire_unstructure)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _format_exception(exc: BaseException, tp: Any) -> str:
+    if isinstance(exc, orjson.JSONDecodeError):
+        return f"malformed JSON in string ({exc})"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, (ValueError, TypeError)) and exc.args and isinstance(exc.args[0], str):
+        return f"invalid value ({exc.args[0]})"
+    return cattrs.v.format_exception(exc, tp)
+
+
+def transform_error(exc: BaseException, path: str = "$") -> list[str]:
+    """Readable ``message @ path`` lines for a structuring failure, with wire field names.
+
+    Like :func:`cattrs.transform_error`, but the path uses the JSON keys
+    (``$.data[0].subOrderVOS[0].subOrderResult``) rather than attribute names.
+    """
+    errors: list[str] = []
+    if isinstance(exc, IterableValidationError):
+        item_notes, without = exc.group_exceptions()
+        for sub, note in item_notes:
+            sub_path = f"{path}[{note.index!r}]"
+            if isinstance(sub, (ClassValidationError, IterableValidationError)):
+                errors.extend(transform_error(sub, sub_path))
+            else:
+                errors.append(f"{_format_exception(sub, note.type)} @ {sub_path}")
+        errors.extend(f"{_format_exception(sub, None)} @ {path}" for sub in without)
+    elif isinstance(exc, ClassValidationError):
+        attr_notes, without_notes = exc.group_exceptions()
+        for sub, attr_note in attr_notes:
+            try:
+                key = wire_name(exc.cl, attr_note.name)
+            except (KeyError, TypeError, attrs.exceptions.NotAnAttrsClassError):
+                key = attr_note.name
+            sub_path = f"{path}.{key}"
+            if isinstance(sub, (ClassValidationError, IterableValidationError)):
+                errors.extend(transform_error(sub, sub_path))
+            else:
+                errors.append(f"{_format_exception(sub, attr_note.type)} @ {sub_path}")
+        errors.extend(f"{_format_exception(sub, None)} @ {path}" for sub in without_notes)
+    else:
+        errors.append(f"{_format_exception(exc, None)} @ {path}")
+    return errors
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def structure(
+    data: Any,
+    cls: type[T],
+    *,
+    endpoint: str | None = None,
+    request_id: str | None = None,
+    path: str = "$",
+) -> T:
+    """Turn decoded JSON into ``cls`` (a model, or ``list[Model]`` …).
+
+    Raises :class:`~xportcn_async.errors.ResponseDecodeError` when the data does
+    not fit; its ``errors`` list names every failing field by its JSON path
+    (rooted at ``path``) and its message names the endpoint and the request id.
+
+    >>> from xportcn_async.models import AlibabaOrderPreview
+    >>> structure({"sumPayment": "6400"}, AlibabaOrderPreview).sum_payment
+    6400
+    """
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:
+        errors = transform_error(exc, path)
+        where = f"[{endpoint}] " if endpoint else ""
+        shown = "; ".join(errors[:5]) + (f"; … ({len(errors) - 5} more)" if len(errors) > 5 else "")
+        raise ResponseDecodeError(
+            f"{where}response data does not fit {_type_name(cls)}: {shown}",
+            request_id=request_id,
+            endpoint=endpoint,
+            errors=errors,
+            body_excerpt=_excerpt(data),
+        ) from exc
+
+
+def _excerpt(data: Any) -> str:
+    try:
+        return orjson.dumps(data, default=repr)[:200].decode("utf-8", "replace")
+    except (TypeError, orjson.JSONEncodeError):
+        return repr(data)[:200]
+
+
+def unstructure(obj: Any, unstructure_as: Any = None) -> Any:
+    """Turn a model (or a list of models) into JSON-ready data with the API's field names.
+
+    Optional fields left at ``None`` are dropped; required fields are always sent;
+    ``extra`` keys are merged in.
+    """
+    return converter.unstructure(obj, unstructure_as=unstructure_as)
