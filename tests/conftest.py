@@ -123,6 +123,16 @@ class SigServer:
         return self.default()
 
 
+def sdk_tasks() -> set[asyncio.Task[object]]:
+    """Pending tasks started by the SDK (the test servers' own handler tasks are not ours)."""
+    current = asyncio.current_task()
+    return {
+        t
+        for t in asyncio.all_tasks()
+        if t is not current and not t.done() and "xportcn_async" in repr(t.get_coro())
+    }
+
+
 class FakeSleep:
     """Records the waits the retry loop asks for instead of sleeping."""
 

@@ -1,0 +1,328 @@
+"""Bulk sync end to end: a local order server, a real SQLite file, the real `xportcn` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import orjson
+import pytest
+import pytest_asyncio
+
+from xportcn_async import RetryPolicy, XportcnClient
+from xportcn_async.serde import CHINA_TZ
+from xportcn_async.sync import SQLiteStore, SyncStats, sync_orders
+
+from .conftest import sdk_tasks
+from .order_server import OrderServer
+
+XPORTCN = Path(sys.executable).parent / "xportcn"
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+@pytest_asyncio.fixture
+async def server() -> AsyncIterator[OrderServer]:
+    srv = OrderServer(600)
+    await srv.server.start_server()
+    try:
+        yield srv
+    finally:
+        await srv.server.close()
+
+
+def client_for(srv: OrderServer) -> XportcnClient:
+    return XportcnClient(
+        access_key="k",
+        access_secret="s",
+        user_id="u",
+        base_url=srv.base_url,
+        retry=RetryPolicy(sleep=_no_sleep),
+    )
+
+
+def db_orders(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, raw_json FROM orders ORDER BY id"
+        ).fetchall()
+
+
+def db_sub_orders(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT * FROM sub_orders ORDER BY order_id, id").fetchall()
+
+
+@pytest.mark.parametrize("windowed", [True, False])
+async def test_walk_yields_every_order_that_existed_at_the_start_exactly_once(
+    server: OrderServer, windowed: bool
+) -> None:
+    server.drift = 2  # two new orders arrive after every page request
+    before = server.ids()
+    begin = datetime.now(CHINA_TZ) - timedelta(days=21) if windowed else None
+    async with client_for(server) as xp:
+        ids = [o.id async for o in xp.taobao.orders.iter(page_size=20, begin=begin, concurrency=4)]
+    assert server.added > 0
+    assert len(ids) == len(set(ids))
+    assert before <= set(ids)
+    if windowed:  # closed windows: orders created during the walk are left to the next sync
+        assert set(ids) == before
+
+
+async def test_sync_stores_exactly_the_server_orders_with_typed_columns(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "orders.sqlite"
+    seen: list[SyncStats] = []
+    async with client_for(server) as xp, SQLiteStore(db) as store:
+        stats = await sync_orders(
+            xp,
+            store,
+            begin=datetime.now(CHINA_TZ) - timedelta(days=21),
+            page_size=50,
+            concurrency=4,
+            progress=seen.append,
+        )
+    rows = db_orders(db)
+    assert {r[1] for r in rows} == server.ids()
+    assert stats.orders_new == 600 and stats.orders_changed == 0
+    assert stats.windows_done == stats.windows_total == 21  # 21 days less the 5-minute margin
+    assert seen and seen[-1].pages == stats.pages
+    one = next(r for r in rows if r[1] == "1000000")
+    template = server.orders[-1]
+    assert one[2] == template["orderNo"] and one[3] == 0 and one[4] == 1000
+    assert (
+        one[5]
+        == datetime.strptime(template["createTime"], "%Y-%m-%d %H:%M:%S")
+        .replace(tzinfo=CHINA_TZ)
+        .isoformat()
+    )
+    raw = orjson.loads(one[7])
+    assert raw["subOrderVOS"][0]["taobaoPurchaseId"] == "200108703155"
+    assert len(db_sub_orders(db)) == 600
+
+
+async def test_incremental_sync_rewalks_the_lookback_and_picks_up_changes(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "orders.sqlite"
+    async with client_for(server) as xp, SQLiteStore(db) as store:
+        await sync_orders(xp, store, begin=datetime.now(CHINA_TZ) - timedelta(days=21))
+        newest = server.orders[0]
+        newest["status"] = 11  # an order moved on since
+        stats = await sync_orders(xp, store)  # incremental: last synced end minus 7 days
+    assert stats.orders_changed == 1
+    assert stats.orders_new == 0
+    assert stats.begin is not None and stats.begin > datetime.now(CHINA_TZ) - timedelta(days=8)
+    assert 0 < stats.orders_unchanged < 600
+    status = dict((r[1], r[3]) for r in db_orders(db))
+    assert status[newest["id"]] == 11
+
+
+async def test_refresh_open_rereads_old_open_orders(server: OrderServer, tmp_path: Path) -> None:
+    db = tmp_path / "orders.sqlite"
+    async with client_for(server) as xp, SQLiteStore(db) as store:
+        await sync_orders(xp, store, begin=datetime.now(CHINA_TZ) - timedelta(days=21))
+        oldest = server.orders[-1]  # status 0, far older than the look-back
+        oldest["status"] = 10
+        stats = await sync_orders(xp, store, refresh_open=True)
+    assert stats.orders_refreshed > 0
+    assert dict((r[1], r[3]) for r in db_orders(db))[oldest["id"]] == 10
+
+
+async def test_server_failures_are_retried_and_nothing_is_lost(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    server.fail_every = 5
+    db = tmp_path / "orders.sqlite"
+    async with client_for(server) as xp, SQLiteStore(db) as store:
+        stats = await sync_orders(
+            xp, store, begin=datetime.now(CHINA_TZ) - timedelta(days=21), concurrency=4
+        )
+    assert stats.retries > 0
+    assert {r[1] for r in db_orders(db)} == server.ids()
+
+
+async def test_killed_sync_resumes_to_the_same_database(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    begin = datetime.now(CHINA_TZ) - timedelta(days=21)
+    end = datetime.now(CHINA_TZ) - timedelta(hours=1)
+    reference = tmp_path / "reference.sqlite"
+    async with client_for(server) as xp, SQLiteStore(reference) as store:
+        await sync_orders(xp, store, begin=begin, end=end, page_size=10, concurrency=4)
+
+    interrupted = tmp_path / "interrupted.sqlite"
+    for kill_after in (3, 17, 40):
+        async with client_for(server) as xp, SQLiteStore(interrupted) as store:
+            running: list[asyncio.Task[SyncStats]] = []
+
+            def progress(
+                stats: SyncStats,
+                limit: int = kill_after,
+                running: list[asyncio.Task[SyncStats]] = running,
+            ) -> None:
+                if stats.pages >= limit:
+                    running[0].cancel()
+
+            running.append(
+                asyncio.create_task(
+                    sync_orders(
+                        xp,
+                        store,
+                        begin=begin,
+                        end=end,
+                        page_size=10,
+                        concurrency=4,
+                        progress=progress,
+                    )
+                )
+            )
+            with pytest.raises(asyncio.CancelledError):
+                await running[0]
+    async with client_for(server) as xp, SQLiteStore(interrupted) as store:
+        stats = await sync_orders(xp, store, begin=begin, end=end, page_size=10, concurrency=4)
+    assert stats.resumed
+    assert db_orders(interrupted) == db_orders(reference)
+    assert db_sub_orders(interrupted) == db_sub_orders(reference)
+    assert sdk_tasks() == set()
+
+
+def cli_env(srv: OrderServer | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
+    env.update({"XPORTCN_ACCESS_KEY": "k", "XPORTCN_ACCESS_SECRET": "s", "XPORTCN_USER_ID": "u"})
+    if srv is not None:
+        env["XPORTCN_BASE_URL"] = srv.base_url
+    env.update(extra)
+    return env
+
+
+async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        str(XPORTCN), *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_sync_then_export(server: OrderServer, tmp_path: Path) -> None:
+    db = tmp_path / "cli.sqlite"
+    since = (datetime.now(CHINA_TZ) - timedelta(days=21)).strftime("%Y-%m-%d")
+    code, out, err = await run_cli(
+        "sync", "orders", "--db", str(db), "--since", since, "--json", env=cli_env(server)
+    )
+    assert code == 0, err
+    stats = orjson.loads(out)
+    assert stats["orders_new"] == 600 and stats["platform"] == "taobao"
+
+    code, out, err = await run_cli(
+        "orders", "export", "--db", str(db), "--format", "csv", env=cli_env()
+    )
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert (
+        lines[0]
+        == "platform,id,order_no,status,amount_fen,create_time,pay_time,first_seen,last_synced"
+    )
+    assert len(lines) == 601
+
+    code, out, err = await run_cli(
+        "orders", "export", "--db", str(db), "--format", "jsonl", "--status", "4", env=cli_env()
+    )
+    assert code == 0, err
+    docs = [orjson.loads(line) for line in out.splitlines()]
+    assert len(docs) == 60
+    assert all(d["status"] == 4 and d["order"]["status"] == 4 for d in docs)
+
+    code, out, err = await run_cli("sync", "orders", "--db", str(db), env=cli_env(server))
+    assert code == 0, err
+    assert "xportcn sync summary" in out and "orders unchanged" in out
+
+
+@pytest.mark.parametrize(
+    ("env_update", "code", "message"),
+    [
+        ({"XPORTCN_ACCESS_SECRET": ""}, 3, "XPORTCN_ACCESS_SECRET"),
+        ({"XPORTCN_BASE_URL": "http://127.0.0.1:9/api"}, 4, "cannot reach"),
+    ],
+)
+async def test_cli_one_line_errors(
+    tmp_path: Path, env_update: dict[str, str], code: int, message: str
+) -> None:
+    rc, _, err = await run_cli(
+        "sync", "orders", "--db", str(tmp_path / "x.sqlite"), env=cli_env(**env_update)
+    )
+    assert rc == code
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2
+
+
+async def test_cli_authentication_failure(tmp_path: Path) -> None:
+    from xportcn_async.testing import Emulator
+
+    async with Emulator(orders=10, seed=1) as emu:
+        env = cli_env(
+            XPORTCN_BASE_URL=emu.base_url,
+            XPORTCN_ACCESS_KEY=emu.credentials.access_key,
+            XPORTCN_USER_ID=emu.credentials.user_id,
+            XPORTCN_ACCESS_SECRET="wrong",
+        )
+        rc, _, err = await run_cli("sync", "orders", "--db", str(tmp_path / "x.sqlite"), env=env)
+    assert rc == 5
+    assert "authentication refused" in err
+    assert "wrong" not in err
+
+
+async def test_cli_ctrl_c_commits_and_a_second_run_resumes(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    server.delay = 0.02
+    db = tmp_path / "cli.sqlite"
+    since = (datetime.now(CHINA_TZ) - timedelta(days=21)).strftime("%Y-%m-%d %H:%M:%S")
+    args = (
+        "sync",
+        "orders",
+        "--db",
+        str(db),
+        "--since",
+        since,
+        "--page-size",
+        "10",
+        "--concurrency",
+        "2",
+        "--json",
+    )
+    proc = await asyncio.create_subprocess_exec(
+        str(XPORTCN),
+        *args,
+        env=cli_env(server),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    for _ in range(400):  # wait until some pages are committed
+        await asyncio.sleep(0.05)
+        if db.exists() and server.requests > 15:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = await proc.communicate()
+    assert proc.returncode == 130, err.decode()
+    assert "resume" in err.decode()
+    partial = len(db_orders(db))
+    assert 0 < partial < 600
+
+    server.delay = 0
+    code, out, err2 = await run_cli(*args, env=cli_env(server))
+    assert code == 0, err2
+    stats = orjson.loads(out)
+    assert stats["resumed"] is True
+    assert {r[1] for r in db_orders(db)} == server.ids()

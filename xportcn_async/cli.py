@@ -1,0 +1,406 @@
+"""The ``xportcn`` command: bulk order sync into SQLite, exports, the emulator, and a demo.
+
+Exit codes:
+
+====  =====================================================================
+0     success
+1     unexpected error (a bug: please report it with the traceback)
+2     bad usage (unknown option, bad date…)
+3     configuration: missing or invalid credentials / options
+4     the server could not be reached (connection refused, DNS, timeouts)
+5     authentication refused (wrong key or secret, clock far off)
+6     other API or data error (the message carries the request id)
+130   interrupted (Ctrl-C); the last page's checkpoint is committed: run again to resume
+====  =====================================================================
+
+Credentials come from ``XPORTCN_ACCESS_KEY``, ``XPORTCN_ACCESS_SECRET``,
+``XPORTCN_USER_ID`` (and ``XPORTCN_BASE_URL``, or ``--base-url``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+try:
+    import click
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    raise SystemExit(
+        f"the xportcn command needs the 'cli' extra: pip install 'xportcn-async[cli]' ({exc})"
+    ) from exc
+
+import orjson
+
+from .client import XportcnClient
+from .config import ClientConfig
+from .errors import AuthenticationError, ConfigurationError, TransportError, XportcnError
+from .serde import CHINA_TZ
+from .sync import SQLiteStore, SyncStats, sync_orders
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_CONFIG, EXIT_UNREACHABLE, EXIT_AUTH, EXIT_API = range(7)
+EXIT_INTERRUPTED = 130
+
+_stderr = Console(stderr=True)
+
+
+def _parse_date(value: str | None, *, option: str) -> datetime | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM[:SS]`` (China time unless an offset is given)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS'", param_hint=option
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
+
+
+def _fail(code: int, message: str) -> None:
+    _stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    sys.exit(code)
+
+
+def _run(coro: Any) -> Any:
+    """Run a coroutine, turning the SDK's errors into one-line messages and exit codes."""
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        _stderr.print(
+            "[yellow]interrupted[/]: the last committed page is checkpointed; "
+            "run the same command again to resume"
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    except ConfigurationError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+    except AuthenticationError as exc:
+        _fail(EXIT_AUTH, f"authentication refused: {exc}")
+    except TransportError as exc:
+        _fail(EXIT_UNREACHABLE, f"cannot reach the server: {exc}")
+    except XportcnError as exc:
+        _fail(EXIT_API, str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xportcn-async")
+@click.option("-v", "--verbose", count=True, help="Log retries (-v) and every request (-vv).")
+def main(verbose: int) -> None:
+    """Xportcn KA Open API tools: bulk order sync, exports and a local emulator."""
+    level = {0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    sdk_logger = logging.getLogger("xportcn_async")
+    sdk_logger.addHandler(handler)
+    sdk_logger.setLevel(level)
+
+
+@main.group()
+def sync() -> None:
+    """Synchronise data into a local database."""
+
+
+class _ProgressView:
+    """A live progress bar on stderr: windows, pages, orders/s, retries."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("windows {task.completed}/{task.total}"),
+            TextColumn("{task.fields[pages]} pages"),
+            TextColumn("{task.fields[orders]} orders"),
+            TextColumn("{task.fields[rate]:.0f} orders/s"),
+            TextColumn("{task.fields[retries]} retries"),
+            TimeElapsedColumn(),
+            console=_stderr,
+            disable=not enabled,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _ProgressView:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._progress.__exit__(*exc_info)
+
+    def __call__(self, stats: SyncStats) -> None:
+        task = self._tasks.get(stats.platform)
+        fields: dict[str, Any] = {
+            "pages": stats.pages,
+            "orders": stats.orders,
+            "rate": stats.orders_per_second,
+            "retries": stats.retries,
+        }
+        if task is None:
+            task = self._progress.add_task(stats.platform, total=stats.windows_total, **fields)
+            self._tasks[stats.platform] = task
+        self._progress.update(
+            task, completed=stats.windows_done, total=stats.windows_total, **fields
+        )
+
+
+def _summary(all_stats: Sequence[SyncStats]) -> Table:
+    """One column per platform, one row per figure: readable in a narrow terminal."""
+    table = Table(title="xportcn sync summary")
+    table.add_column("")
+    for s in all_stats:
+        table.add_column(s.platform + (" (resumed)" if s.resumed else ""), justify="right")
+    fmt = "%Y-%m-%d %H:%M"
+
+    def when(value: datetime | None) -> str:
+        return f"{value.astimezone(CHINA_TZ):{fmt}}" if value else "-"
+
+    rows: list[tuple[str, Callable[[SyncStats], str]]] = [
+        ("from (China time)", lambda s: when(s.begin)),
+        ("until", lambda s: when(s.end)),
+        ("windows", lambda s: f"{s.windows_done}/{s.windows_total}"),
+        ("pages", lambda s: str(s.pages)),
+        ("orders new", lambda s: str(s.orders_new)),
+        ("orders changed", lambda s: str(s.orders_changed)),
+        ("orders unchanged", lambda s: str(s.orders_unchanged)),
+        ("open orders refreshed", lambda s: str(s.orders_refreshed)),
+        ("windows re-walked", lambda s: str(s.rewalks)),
+        ("retries", lambda s: str(s.retries)),
+        ("orders/s", lambda s: f"{s.orders_per_second:.0f}"),
+        ("elapsed", lambda s: f"{s.elapsed:.1f} s"),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *(cell(s) for s in all_stats))
+    return table
+
+
+async def _sync(
+    config: ClientConfig,
+    db: str,
+    platforms: Sequence[str],
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    page_size: int,
+    concurrency: int,
+    window: timedelta,
+    lookback: timedelta,
+    refresh_open: bool,
+    show_progress: bool,
+) -> list[SyncStats]:
+    results: list[SyncStats] = []
+    async with XportcnClient(config=config) as xp, SQLiteStore(db) as store:
+        with _ProgressView(show_progress) as view:
+            for platform in platforms:
+                results.append(
+                    await sync_orders(
+                        xp,
+                        store,
+                        platform=platform,
+                        begin=since,
+                        end=until,
+                        concurrency=concurrency,
+                        page_size=page_size,
+                        window=window,
+                        lookback=lookback,
+                        refresh_open=refresh_open,
+                        progress=view,
+                    )
+                )
+    return results
+
+
+def _print_results(results: Sequence[SyncStats], as_json: bool) -> None:
+    if as_json:
+        doc: Any = (
+            results[0].as_dict()
+            if len(results) == 1
+            else {"platforms": [r.as_dict() for r in results]}
+        )
+        click.echo(orjson.dumps(doc).decode())
+    else:
+        Console().print(_summary(results))
+
+
+_PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
+
+
+@sync.command("orders")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file.")
+@click.option("--platform", type=_PLATFORM_CHOICE, default="taobao", show_default=True)
+@click.option("--since", help="Start of the creation-time range (China time unless an offset).")
+@click.option("--until", help="End of the range (default: now minus a 5-minute safety margin).")
+@click.option("--page-size", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--concurrency", type=click.IntRange(min=1, max=64), default=4, show_default=True)
+@click.option("--window-hours", type=click.IntRange(min=1), default=24, show_default=True)
+@click.option("--lookback-days", type=click.IntRange(min=0), default=7, show_default=True)
+@click.option("--refresh-open", is_flag=True, help="Also re-read open orders older than look-back.")
+@click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
+def sync_orders_command(
+    db: str,
+    platform: str,
+    since: str | None,
+    until: str | None,
+    page_size: int,
+    concurrency: int,
+    window_hours: int,
+    lookback_days: int,
+    refresh_open: bool,
+    base_url: str | None,
+    as_json: bool,
+) -> None:
+    """Copy every order into a SQLite file; run again to continue incrementally.
+
+    Without --since, continues from the last completed sync minus the look-back
+    (a first run starts 90 days back). An interrupted run resumes where it stopped.
+    """
+    begin = _parse_date(since, option="--since")
+    end = _parse_date(until, option="--until")
+    overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    try:
+        config = ClientConfig.from_env(**overrides)
+    except ConfigurationError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+        return
+    platforms = ["taobao", "alibaba"] if platform == "all" else [platform]
+    results = _run(
+        _sync(
+            config,
+            db,
+            platforms,
+            since=begin,
+            until=end,
+            page_size=page_size,
+            concurrency=concurrency,
+            window=timedelta(hours=window_hours),
+            lookback=timedelta(days=lookback_days),
+            refresh_open=refresh_open,
+            show_progress=not as_json and sys.stderr.isatty(),
+        )
+    )
+    _print_results(results, as_json)
+
+
+@main.group()
+def orders() -> None:
+    """Work with synced orders."""
+
+
+_EXPORT_COLUMNS = (
+    "platform",
+    "id",
+    "order_no",
+    "status",
+    "amount_fen",
+    "create_time",
+    "pay_time",
+    "first_seen",
+    "last_synced",
+)
+
+
+@orders.command("export")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
+@click.option("--status", "statuses", multiple=True, help="Only these statuses (repeatable).")
+@click.option("--platform", type=click.Choice(["taobao", "alibaba"]), default=None)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+def export_command(
+    db: str, fmt: str, statuses: tuple[str, ...], platform: str | None, output: IO[str]
+) -> None:
+    """Write synced orders as CSV (columns) or JSON lines (columns plus the full order)."""
+
+    async def load() -> list[dict[str, Any]]:
+        async with SQLiteStore(db) as store:
+            return await store.export_rows(platform=platform, statuses=statuses)
+
+    rows: list[dict[str, Any]] = _run(load())
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=_EXPORT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        output.write(buffer.getvalue())
+    else:
+        for row in rows:
+            doc = {k: row[k] for k in _EXPORT_COLUMNS}
+            doc["order"] = orjson.loads(row["raw_json"])
+            output.write(orjson.dumps(doc).decode() + "\n")
+
+
+@main.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
+@click.option("--orders", "n_orders", type=click.IntRange(min=0), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--faults",
+    default=None,
+    help="Fault plan, e.g. 'server_error=0.05,rate_limit=0.02,retry_after=1,drift=2' "
+    "(see docs/emulator.md).",
+)
+@click.option("--fast", is_flag=True, help="Benchmark mode: pre-built pages, no nonce tracking.")
+def emulator_command(
+    host: str, port: int, n_orders: int, seed: int, faults: str | None, fast: bool
+) -> None:
+    """Serve a local Xportcn emulator (prints its base URL and test credentials)."""
+    from .testing.emulator import run
+
+    try:
+        run(host=host, port=port, orders=n_orders, seed=seed, faults=faults, fast=fast)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_OK)
+
+
+@main.command("demo")
+@click.option("--db", default="demo.sqlite", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--orders", "n_orders", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--concurrency", type=click.IntRange(min=1, max=64), default=8, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
+def demo_command(db: str, n_orders: int, seed: int, concurrency: int, as_json: bool) -> None:
+    """Start the emulator in-process and sync its seeded orders into --db (no account needed)."""
+    from .testing import Emulator
+
+    async def demo() -> list[SyncStats]:
+        async with Emulator(orders=n_orders, seed=seed) as emu:
+            creds = emu.credentials
+            config = ClientConfig(
+                access_key=creds.access_key,
+                access_secret=creds.access_secret,
+                user_id=creds.user_id,
+                base_url=emu.base_url,
+            )
+            if not as_json:
+                _stderr.print(f"emulator serving {n_orders} seeded orders at {emu.base_url}")
+            return await _sync(
+                config,
+                db,
+                ["taobao"],
+                since=emu.data_begin,
+                until=None,
+                page_size=50,
+                concurrency=concurrency,
+                window=timedelta(days=1),
+                lookback=timedelta(days=7),
+                refresh_open=False,
+                show_progress=not as_json and sys.stderr.isatty(),
+            )
+
+    results = _run(demo())
+    _print_results(results, as_json)
+    if not as_json:
+        _stderr.print(f"orders are in {db}: try 'xportcn orders export --db {db} --format csv'")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

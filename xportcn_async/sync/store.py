@@ -1,0 +1,425 @@
+"""Where synced orders go: the :class:`OrderStore` interface and its SQLite implementation.
+
+The SQLite store runs every statement on one worker thread (SQLite connections
+belong to a thread), so the event loop never blocks on disk. Each call to
+:meth:`SQLiteStore.save_page` is one transaction holding a page of orders *and*
+the checkpoint that says the page is done: a sync killed at any point loses
+nothing and resumes after the last committed page.
+
+Schema (``PRAGMA user_version`` 1)::
+
+    orders(platform, id, order_no, status, amount_fen, create_time, pay_time,
+           raw_json, first_seen, last_synced)          PRIMARY KEY (platform, id)
+    sub_orders(platform, order_id, id, status, refund_status, title, raw_json)
+    sync_state(platform, checkpoint_json, synced_until, updated_at)
+
+Times are ISO 8601 with their UTC offset (orders keep China time, +08:00);
+``status`` keeps the API's own value (an int for Taobao, a string for 1688).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import attrs
+import orjson
+
+__all__ = ["OrderRecord", "OrderStore", "SQLiteStore", "SaveResult", "SubOrderRecord", "SyncState"]
+
+R = TypeVar("R")
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS orders (
+    platform     TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    order_no     TEXT,
+    status,
+    amount_fen   INTEGER,
+    create_time  TEXT,
+    pay_time     TEXT,
+    raw_json     TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_synced  TEXT NOT NULL,
+    PRIMARY KEY (platform, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS orders_by_create ON orders (platform, create_time);
+CREATE INDEX IF NOT EXISTS orders_by_status ON orders (platform, status);
+CREATE TABLE IF NOT EXISTS sub_orders (
+    platform       TEXT NOT NULL,
+    order_id       TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    status,
+    refund_status,
+    title          TEXT,
+    raw_json       TEXT NOT NULL,
+    PRIMARY KEY (platform, order_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_state (
+    platform         TEXT PRIMARY KEY,
+    checkpoint_json  TEXT,
+    synced_until     TEXT,
+    updated_at       TEXT NOT NULL
+);
+"""
+
+
+@attrs.frozen(kw_only=True)
+class SubOrderRecord:
+    """A sub-order (order line) as stored."""
+
+    id: str
+    status: Any = None
+    refund_status: Any = None
+    title: str | None = None
+    raw_json: str = "{}"
+
+
+@attrs.frozen(kw_only=True)
+class OrderRecord:
+    """An order as stored: a few indexed columns plus the order's full JSON."""
+
+    platform: str
+    id: str
+    order_no: str | None
+    status: Any
+    amount_fen: int | None
+    create_time: datetime | None
+    pay_time: datetime | None
+    raw_json: str
+    sub_orders: Sequence[SubOrderRecord] = ()
+
+
+@attrs.frozen
+class SaveResult:
+    """What one :meth:`OrderStore.save_page` changed."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@attrs.frozen
+class SyncState:
+    """Per-platform sync state: the last checkpoint and how far the sync is complete."""
+
+    checkpoint: dict[str, Any] | None
+    synced_until: datetime | None
+
+
+class OrderStore(Protocol):
+    """What the sync engine needs from a store. Implement it to sync elsewhere."""
+
+    async def save_page(
+        self, platform: str, records: Sequence[OrderRecord], checkpoint: dict[str, Any] | None
+    ) -> SaveResult:
+        """Upsert ``records`` and record ``checkpoint`` atomically."""
+        ...
+
+    async def get_state(self, platform: str) -> SyncState:
+        """The platform's sync state (empty when never synced)."""
+        ...
+
+    async def finish(
+        self, platform: str, checkpoint: dict[str, Any], synced_until: datetime
+    ) -> None:
+        """Record a completed walk: the final checkpoint and the end of the synced range."""
+        ...
+
+    async def open_orders(
+        self, platform: str, final_statuses: Sequence[Any], created_before: datetime
+    ) -> list[tuple[str, str | None]]:
+        """(id, order_no) of orders not in a final status created before ``created_before``."""
+        ...
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """SQLite file store (WAL). ``async with SQLiteStore("orders.sqlite") as store:``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    async def __aenter__(self) -> SQLiteStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Open (creating if needed) the database file and its schema."""
+        if self._executor is not None:
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xportcn-sqlite")
+        await self._run(self._open_sync)
+
+    async def close(self) -> None:
+        """Close the connection and stop the worker thread (idempotent)."""
+        if self._executor is None:
+            return
+        try:
+            await self._run(self._close_sync)
+        finally:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    async def _run(self, fn: Callable[..., R], *args: Any) -> R:
+        if self._executor is None:
+            raise RuntimeError("the store is not open: use 'async with SQLiteStore(path)'")
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, fn, *args)
+        # A cancelled caller must not leave a half-written transaction: let it finish.
+        return await asyncio.shield(future)
+
+    def _open_sync(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._conn = conn
+
+    def _close_sync(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("the store is not open")
+        return self._conn
+
+    # -- writes ------------------------------------------------------------------------
+
+    async def save_page(
+        self, platform: str, records: Sequence[OrderRecord], checkpoint: dict[str, Any] | None
+    ) -> SaveResult:
+        """Upsert a page of orders and its checkpoint in one transaction (idempotent)."""
+        return await self._run(self._save_page_sync, platform, list(records), checkpoint)
+
+    def _save_page_sync(
+        self, platform: str, records: list[OrderRecord], checkpoint: dict[str, Any] | None
+    ) -> SaveResult:
+        db = self._db
+        now = _now()
+        new = changed = unchanged = 0
+        with self._transaction():
+            existing: dict[str, str] = {}
+            ids = [r.id for r in records]
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                existing.update(
+                    db.execute(
+                        f"SELECT id, raw_json FROM orders WHERE platform = ? AND id IN ({marks})",  # noqa: S608
+                        (platform, *chunk),
+                    ).fetchall()
+                )
+            touched: list[OrderRecord] = []
+            for rec in records:
+                old = existing.get(rec.id)
+                if old is None:
+                    new += 1
+                    touched.append(rec)
+                elif old != rec.raw_json:
+                    changed += 1
+                    touched.append(rec)
+                else:
+                    unchanged += 1
+            db.executemany(
+                """
+                INSERT INTO orders (platform, id, order_no, status, amount_fen, create_time,
+                                    pay_time, raw_json, first_seen, last_synced)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (platform, id) DO UPDATE SET
+                    order_no = excluded.order_no, status = excluded.status,
+                    amount_fen = excluded.amount_fen, create_time = excluded.create_time,
+                    pay_time = excluded.pay_time, raw_json = excluded.raw_json,
+                    last_synced = excluded.last_synced
+                """,
+                [
+                    (
+                        platform,
+                        r.id,
+                        r.order_no,
+                        r.status,
+                        r.amount_fen,
+                        _iso(r.create_time),
+                        _iso(r.pay_time),
+                        r.raw_json,
+                        now,
+                        now,
+                    )
+                    for r in touched
+                ],
+            )
+            unchanged_ids = [r.id for r in records if existing.get(r.id) == r.raw_json]
+            db.executemany(
+                "UPDATE orders SET last_synced = ? WHERE platform = ? AND id = ?",
+                [(now, platform, i) for i in unchanged_ids],
+            )
+            db.executemany(
+                "DELETE FROM sub_orders WHERE platform = ? AND order_id = ?",
+                [(platform, r.id) for r in touched],
+            )
+            db.executemany(
+                """
+                INSERT OR REPLACE INTO sub_orders
+                    (platform, order_id, id, status, refund_status, title, raw_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    (platform, r.id, s.id, s.status, s.refund_status, s.title, s.raw_json)
+                    for r in touched
+                    for s in r.sub_orders
+                ],
+            )
+            if checkpoint is not None:
+                self._put_state(platform, checkpoint, None)
+        return SaveResult(new, changed, unchanged)
+
+    def _put_state(
+        self, platform: str, checkpoint: dict[str, Any] | None, synced_until: datetime | None
+    ) -> None:
+        self._db.execute(
+            """
+            INSERT INTO sync_state (platform, checkpoint_json, synced_until, updated_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (platform) DO UPDATE SET
+                checkpoint_json = excluded.checkpoint_json,
+                synced_until = COALESCE(excluded.synced_until, sync_state.synced_until),
+                updated_at = excluded.updated_at
+            """,
+            (
+                platform,
+                orjson.dumps(checkpoint).decode() if checkpoint is not None else None,
+                _iso(synced_until),
+                _now(),
+            ),
+        )
+
+    async def finish(
+        self, platform: str, checkpoint: dict[str, Any], synced_until: datetime
+    ) -> None:
+        """Record a completed walk and how far the platform is now synced."""
+
+        def run() -> None:
+            with self._transaction():
+                self._put_state(platform, checkpoint, synced_until)
+
+        await self._run(run)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- reads -------------------------------------------------------------------------
+
+    async def get_state(self, platform: str) -> SyncState:
+        """The stored checkpoint and synced-until time for ``platform``."""
+
+        def run() -> SyncState:
+            row = self._db.execute(
+                "SELECT checkpoint_json, synced_until FROM sync_state WHERE platform = ?",
+                (platform,),
+            ).fetchone()
+            if row is None:
+                return SyncState(None, None)
+            checkpoint = orjson.loads(row[0]) if row[0] else None
+            until = datetime.fromisoformat(row[1]) if row[1] else None
+            return SyncState(checkpoint, until)
+
+        return await self._run(run)
+
+    async def open_orders(
+        self, platform: str, final_statuses: Sequence[Any], created_before: datetime
+    ) -> list[tuple[str, str | None]]:
+        """(id, order_no) of orders not in ``final_statuses`` created before ``created_before``."""
+
+        def run() -> list[tuple[str, str | None]]:
+            marks = ",".join("?" * len(final_statuses)) or "NULL"
+            rows = self._db.execute(
+                f"""
+                SELECT id, order_no FROM orders
+                WHERE platform = ? AND create_time < ? AND status NOT IN ({marks})
+                ORDER BY create_time
+                """,  # noqa: S608 - only placeholders are interpolated
+                (platform, created_before.isoformat(), *final_statuses),
+            ).fetchall()
+            return [(str(r[0]), r[1]) for r in rows]
+
+        return await self._run(run)
+
+    async def count(self, platform: str | None = None) -> int:
+        """Number of stored orders (of one platform, or all)."""
+
+        def run() -> int:
+            if platform is None:
+                row = self._db.execute("SELECT COUNT(*) FROM orders").fetchone()
+            else:
+                row = self._db.execute(
+                    "SELECT COUNT(*) FROM orders WHERE platform = ?", (platform,)
+                ).fetchone()
+            return int(row[0])
+
+        return await self._run(run)
+
+    async def export_rows(
+        self, *, platform: str | None = None, statuses: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Stored orders as dicts (columns plus ``raw``), newest first, for exports."""
+
+        def run() -> list[dict[str, Any]]:
+            sql = (
+                "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, "
+                "raw_json, first_seen, last_synced FROM orders WHERE 1 = 1"
+            )
+            args: list[Any] = []
+            if platform is not None:
+                sql += " AND platform = ?"
+                args.append(platform)
+            if statuses:
+                sql += f" AND CAST(status AS TEXT) IN ({','.join('?' * len(statuses))})"
+                args.extend(statuses)
+            sql += " ORDER BY create_time DESC, id DESC"
+            cur = self._db.execute(sql, args)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+        return await self._run(run)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self._conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
