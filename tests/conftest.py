@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import attrs
 import orjson
 import pytest
 import pytest_asyncio
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestServer
+from aioresponses import aioresponses
+from aioresponses import core as aioresponses_core
 
 from xportcn_async import RetryPolicy, XportcnClient
 
@@ -170,3 +173,29 @@ async def client(sig_server: SigServer, fake_sleep: FakeSleep) -> AsyncIterator[
         total_timeout=5,
     ) as xp:
         yield xp
+
+
+class _CompatResponse(ClientResponse):
+    """aioresponses 0.7.9 builds responses without the ``stream_writer`` that aiohttp >= 3.14
+    requires (pnuckowski/aioresponses#289); give it a stand-in instead of capping aiohttp."""
+
+    def __init__(self, method: str, url: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", _NoWriter())
+        super().__init__(method, url, **kwargs)
+
+
+class _NoWriter:
+    output_size = 0
+
+
+@pytest.fixture
+def mock_http(monkeypatch: pytest.MonkeyPatch) -> Iterator[aioresponses]:
+    """``aioresponses`` that works on every aiohttp we support.
+
+    Remember: it patches ``ClientSession._request``, so client middlewares (our
+    signing) do not run under it. Test signing against a real local server.
+    """
+    if "stream_writer" in inspect.signature(ClientResponse.__init__).parameters:
+        monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatResponse)
+    with aioresponses() as mocked:
+        yield mocked
