@@ -29,8 +29,8 @@ class SyncStats:
     """What a sync did. ``progress`` callbacks receive the same object as it fills in."""
 
     platform: str
-    begin: datetime | None = None
-    end: datetime | None = None
+    begin: datetime = attrs.field(factory=lambda: datetime.now(CHINA_TZ))
+    end: datetime = attrs.field(factory=lambda: datetime.now(CHINA_TZ))
     resumed: bool = False
     windows_total: int = 0
     windows_done: int = 0
@@ -56,9 +56,8 @@ class SyncStats:
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly view (times as ISO strings)."""
         data = attrs.asdict(self)
-        for key in ("begin", "end"):
-            value = data[key]
-            data[key] = value.isoformat() if value is not None else None
+        data["begin"] = self.begin.isoformat()
+        data["end"] = self.end.isoformat()
         data["orders"] = self.orders
         data["orders_per_second"] = round(self.orders_per_second, 1)
         data["elapsed"] = round(self.elapsed, 3)
@@ -143,8 +142,9 @@ async def sync_orders(
     )
     stats.resumed = resume is not None
     first = pager.checkpoint()
-    stats.begin = datetime.fromisoformat(first["begin"]) if first["begin"] else None
-    stats.end = datetime.fromisoformat(first["end"]) if first["end"] else None
+    # Report the range in China time, like the API's own times.
+    stats.begin = datetime.fromisoformat(first["begin"]).astimezone(CHINA_TZ)
+    stats.end = datetime.fromisoformat(first["end"]).astimezone(CHINA_TZ)
     stats.windows_total = pager.window_count
     stats.windows_done = pager.windows_done
 
@@ -165,9 +165,7 @@ async def sync_orders(
         stats.orders_unchanged += result.unchanged
         tick()
 
-    final = pager.checkpoint()
-    assert stats.end is not None
-    await store.finish(platform, final, stats.end)
+    await store.finish(platform, pager.checkpoint(), stats.end)
 
     if refresh_open:
         await _refresh_open(client, store, platform, resource, to_record, stats, now() - lookback)
