@@ -365,3 +365,36 @@ async def test_streaming_50000_items_keeps_memory_bounded() -> None:
     # Items are not accumulated and de-duplication is per window: 10x the orders
     # must not cost 10x the memory (it stays at about one window's worth).
     assert big_peak < small_peak * 2, (small_peak, big_peak)
+
+
+async def test_checkpoint_after_max_items_cut_loses_nothing() -> None:
+    fake = FakeList(100)
+    kwargs = {"page_size": 10, "begin": NOW - timedelta(days=11), "end": NOW, "now": lambda: NOW}
+    first = AsyncPager(fake.fetch, max_items=25, **kwargs)  # type: ignore[arg-type]
+    got = await collect(first)
+    assert len(got) == 25  # the third page was cut after 5 items
+    rest = await collect(AsyncPager(fake.fetch, resume=first.checkpoint(), **kwargs))  # type: ignore[arg-type]
+    assert set(got) | set(rest) == {i.id for i in fake.items}
+
+
+async def test_item_mode_checkpoint_counts_only_pages_fully_consumed() -> None:
+    fake = FakeList(100)
+    kwargs = {
+        "page_size": 10,
+        "begin": NOW - timedelta(days=11),
+        "end": NOW,
+        "window": timedelta(days=30),
+        "now": lambda: NOW,
+    }
+    pager = AsyncPager(fake.fetch, **kwargs)  # type: ignore[arg-type]
+    got: list[str] = []
+    async for item in pager:
+        got.append(item.id)
+        if len(got) == 15:  # in the middle of page 2
+            state = pager.checkpoint()
+            break
+    await pager.aclose()
+    assert state["current"]["page"] == 1 and state["current"]["seen"] == 10
+    rest = await collect(AsyncPager(fake.fetch, resume=state, **kwargs))  # type: ignore[arg-type]
+    assert set(got[:10]) | set(rest) == {i.id for i in fake.items}
+    assert len(rest) == 90

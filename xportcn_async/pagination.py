@@ -313,11 +313,14 @@ class AsyncPager(Generic[T]):
         while self._window_index < len(windows):
             win = windows[self._window_index]
             async with aclosing(self._walk_window(win)) as walk:
-                async for page in walk:
+                async for page, seen_after in walk:
+                    complete = True
                     if remaining is not None:
                         if remaining <= 0:
                             return
                         if len(page.items) > remaining:
+                            # A cut page is not done: a checkpoint resumes at its start.
+                            complete = False
                             page = Page(
                                 items=page.items[:remaining],
                                 total=page.total,
@@ -328,9 +331,13 @@ class AsyncPager(Generic[T]):
                     self.items_yielded += len(page.items)
                     if items_mode:
                         yield page
+                    if complete:
+                        # The checkpoint counts this page as handed over: in pages() mode
+                        # before the yield (store it with the page), in item mode after
+                        # the consumer took its last item.
                         self._page_done = page.page_num
-                    else:
-                        self._page_done = page.page_num
+                        self._seen_in_window = seen_after
+                    if not items_mode:
                         yield page
                     if remaining is not None and remaining <= 0:
                         return
@@ -338,8 +345,11 @@ class AsyncPager(Generic[T]):
             self._page_done = 0
             self._seen_in_window = 0
 
-    async def _walk_window(self, win: Window | None) -> AsyncGenerator[Page[T], None]:
-        """One window (or the whole list): walk, compare with total, re-walk when they differ."""
+    async def _walk_window(self, win: Window | None) -> AsyncGenerator[tuple[Page[T], int], None]:
+        """One window (or the whole list): walk, compare with total, re-walk when they differ.
+
+        Yields each de-duplicated page with the number of unique ids handed over so far.
+        """
         seen: set[Hashable] = set()
         start_page = self._page_done + 1
         resumed = self._seen_in_window  # ids handed over before a resume, not in ``seen``
@@ -359,13 +369,13 @@ class AsyncPager(Generic[T]):
                         if k not in seen:
                             seen.add(k)
                             fresh.append(item)
-                    self._seen_in_window = resumed + len(seen)
-                    yield Page(
+                    deduped = Page(
                         items=fresh,
                         total=page.total,
                         page_num=page.page_num,
                         page_size=page.page_size,
                     )
+                    yield deduped, resumed + len(seen)
             unique = resumed + len(seen)
             if win is None or total is None or unique == total:
                 # A plain walk is open at the top (new orders keep arriving): only closed
