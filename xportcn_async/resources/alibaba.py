@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import os
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -70,6 +71,7 @@ from ._base import (
     check_window,
     id_list,
 )
+from ._paging import page_walker, raw_item_key, raw_page
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -195,6 +197,76 @@ class AlibabaProducts(Resource):
         data = await self._call("alibaba.products.search_by_image", body, AlibabaProductSearchData)
         return _search_page(data, begin_page, page_size)
 
+    def search_iter(
+        self,
+        *,
+        keyword: str,
+        page_size: int = 20,
+        concurrency: int = 1,
+        max_items: int | None = None,
+        country: str = "en",
+        filter: str | None = None,
+        sort: Mapping[str, str] | None = None,
+        price_start: str | None = None,
+        price_end: str | None = None,
+        category_id: str | int | None = None,
+        resume: Mapping[str, Any] | None = None,
+    ) -> AsyncPager[AlibabaProductSummary]:
+        """Every hit of a keyword search, page after page (:meth:`search` under the hood).
+
+        ``async for offer in xp.alibaba.products.search_iter(keyword="水杯", max_items=200)``;
+        hits are de-duplicated by ``offer_id``.
+        """
+        check_page(1, page_size)
+
+        async def fetch(number: int, size: int) -> Page[AlibabaProductSummary]:
+            return await self.search(
+                keyword=keyword,
+                begin_page=number,
+                page_size=size,
+                country=country,
+                filter=filter,
+                sort=sort,
+                price_start=price_start,
+                price_end=price_end,
+                category_id=category_id,
+            )
+
+        return page_walker(
+            fetch,
+            page_size=page_size,
+            key=lambda offer: offer.offer_id or repr(offer),
+            concurrency=concurrency,
+            max_items=max_items,
+            filters={"keyword": keyword, "filter": filter, "category_id": category_id},
+            resume=resume,
+        )
+
+    def search_by_image_iter(
+        self,
+        *,
+        page_size: int = 20,
+        concurrency: int = 1,
+        max_items: int | None = None,
+        resume: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> AsyncPager[AlibabaProductSummary]:
+        """Every hit of a picture search; ``options`` are :meth:`search_by_image`'s arguments."""
+        check_page(1, page_size)
+
+        async def fetch(number: int, size: int) -> Page[AlibabaProductSummary]:
+            return await self.search_by_image(begin_page=number, page_size=size, **options)
+
+        return page_walker(
+            fetch,
+            page_size=page_size,
+            key=lambda offer: offer.offer_id or repr(offer),
+            concurrency=concurrency,
+            max_items=max_items,
+            filters={k: v for k, v in options.items() if isinstance(v, (str, int))},
+            resume=resume,
+        )
+
     async def category(
         self, *, category_id: str | int = 0, language: str = "en"
     ) -> AlibabaCategory:
@@ -297,6 +369,48 @@ class AlibabaProducts(Resource):
             sort_type=sort_type,
         )
         return await self._call("alibaba.products.pool", body, RawResult)
+
+    def pool_iter(
+        self,
+        *,
+        offer_pool_id: str,
+        task_id: str | None = None,
+        page_size: int = 20,
+        max_items: int | None = None,
+        cate_id: str | None = None,
+        language: str | None = None,
+        sort_field: str | None = None,
+        sort_type: str | None = None,
+    ) -> AsyncPager[Any]:
+        """Every offer of a product pool (raw items), one ``task_id`` for the whole walk.
+
+        Without ``task_id`` a fresh one is generated. Pages are fetched one at a
+        time (the pool is a server-side snapshot tied to the task); a short page
+        ends the walk. Items are de-duplicated by ``offerId``.
+        """
+        check_page(1, page_size)
+        task = task_id or uuid.uuid4().hex
+
+        async def fetch(number: int, size: int) -> Page[Any]:
+            raw = await self.pool(
+                offer_pool_id=offer_pool_id,
+                task_id=task,
+                page_no=number,
+                page_size=size,
+                cate_id=cate_id,
+                language=language,
+                sort_field=sort_field,
+                sort_type=sort_type,
+            )
+            return raw_page(raw, number, size)
+
+        return page_walker(
+            fetch,
+            page_size=page_size,
+            key=raw_item_key("offerId", "id"),
+            max_items=max_items,
+            filters={"offer_pool_id": offer_pool_id, "task_id": task},
+        )
 
 
 class AlibabaOrders(Resource):

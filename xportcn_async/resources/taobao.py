@@ -36,6 +36,7 @@ from ._base import (
     check_positive,
     check_window,
 )
+from ._paging import page_walker, raw_item_key, raw_page
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -92,6 +93,39 @@ class TaobaoProducts(Resource):
             keyword=keyword, begin_page=begin_page, page_size=page_size, country=country
         )
         return await self._call("taobao.products.search", body, RawResult)
+
+    def search_iter(
+        self,
+        *,
+        keyword: str,
+        page_size: int = 20,
+        concurrency: int = 1,
+        max_items: int | None = None,
+        country: str | None = None,
+        resume: Mapping[str, Any] | None = None,
+    ) -> AsyncPager[Any]:
+        """Every hit of a keyword search, page after page, as raw items.
+
+        The answer's shape is undocumented: items are taken from a bare list or
+        from the usual keys (``data``, ``result``…) and de-duplicated by ``itemId``.
+        """
+        check_page(1, page_size)
+
+        async def fetch(number: int, size: int) -> Page[Any]:
+            raw = await self.search(
+                keyword=keyword, begin_page=number, page_size=size, country=country
+            )
+            return raw_page(raw, number, size)
+
+        return page_walker(
+            fetch,
+            page_size=page_size,
+            key=raw_item_key("itemId", "mpId", "id"),
+            concurrency=concurrency,
+            max_items=max_items,
+            filters={"keyword": keyword, "country": country},
+            resume=resume,
+        )
 
     async def search_by_image(
         self,
