@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
 from aioresponses import core as aioresponses_core
 
+import xportcn_async
 from xportcn_async import RetryPolicy, XportcnClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -126,14 +127,39 @@ class SigServer:
         return self.default()
 
 
+_SDK_DIR = str(Path(xportcn_async.__file__).resolve().parent)
+
+
+def _sdk_code(task: asyncio.Task[object]) -> bool:
+    # A coroutine's repr names only its qualname, not its module: look at its code's file.
+    code = getattr(task.get_coro(), "cr_code", None)
+    filename = getattr(code, "co_filename", "")
+    return str(Path(filename).resolve()).startswith(_SDK_DIR) if filename else False
+
+
 def sdk_tasks() -> set[asyncio.Task[object]]:
-    """Pending tasks started by the SDK (the test servers' own handler tasks are not ours)."""
+    """Pending tasks started by the SDK (the test servers' own handler tasks are not ours).
+
+    A task is the SDK's when the coroutine it runs is defined in ``xportcn_async``
+    (a pager's page fetch, a webhook delivery, an emulator push); aiohttp's
+    server handler tasks run aiohttp coroutines and are left out.
+    """
     current = asyncio.current_task()
-    return {
-        t
-        for t in asyncio.all_tasks()
-        if t is not current and not t.done() and "xportcn_async" in repr(t.get_coro())
-    }
+    return {t for t in asyncio.all_tasks() if t is not current and not t.done() and _sdk_code(t)}
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _no_sdk_task_left_behind(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """After every async test (its fixtures closed by then), no SDK task may be pending."""
+    yield
+    if not inspect.iscoroutinefunction(getattr(request.node, "function", None)):
+        return
+    for _ in range(3):  # let tasks that were just cancelled finish unwinding
+        await asyncio.sleep(0)
+    left = sdk_tasks()
+    for task in left:
+        task.cancel()
+    assert not left, f"SDK tasks still pending after the test: {left}"
 
 
 class FakeSleep:

@@ -12,6 +12,7 @@ from xportcn_async import (
     RateLimitError,
     ResponseDecodeError,
     ServerError,
+    TransportError,
 )
 from xportcn_async.transport import decode_response
 
@@ -80,7 +81,7 @@ def test_envelope_error_carries_everything_and_str_starts_with_request_id() -> N
         (200, b'{"requestId": "x", "data": 1}', "no integer 'code'"),
         (200, b"[1, 2]", "no integer 'code'"),
         (200, b'{"code": "abc"}', "no integer 'code'"),
-        (200, b'{"code": 200, "data": {"tot', "not JSON"),
+        (200, b'{"code": 200, "data": }', "not JSON"),
         (200, b"", "not JSON"),
     ],
 )
@@ -90,6 +91,24 @@ def test_undecodable_bodies(status: int, body: bytes, what: str) -> None:
     assert info.value.http_status == status
     assert what in str(info.value)
     assert info.value.body_excerpt == body[:200].decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code": 200, "data": {"tot',
+        '{"code": 200, "msg": "成功"}'.encode()[:-5],  # cut inside a multi-byte character
+        b'[{"a": 1},',
+        b"{",
+    ],
+)
+def test_a_body_cut_short_is_a_transport_failure(body: bytes) -> None:
+    # The answer was lost in transit (like a reset): retried for reads, and
+    # OutcomeUnknownError for writes, unlike garbage that will not get better.
+    with pytest.raises(TransportError) as info:
+        decode_response(200, {}, body, endpoint="e")
+    assert "cut short" in str(info.value)
+    assert info.value.request_sent
 
 
 def test_decode_error_excerpt_is_capped_at_200_chars() -> None:

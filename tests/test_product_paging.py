@@ -17,7 +17,10 @@ async def test_alibaba_search_iter_walks_every_page_once() -> None:
     ):
         first = await xp.alibaba.products.search(keyword="kids", page_size=7)
         hits = [
-            h async for h in xp.alibaba.products.search_iter(keyword="kids", page_size=7, concurrency=3)
+            h
+            async for h in xp.alibaba.products.search_iter(
+                keyword="kids", page_size=7, concurrency=3
+            )
         ]
     assert first.total is not None and first.total > 7
     ids = [h.offer_id for h in hits]

@@ -130,9 +130,7 @@ async def test_backoff_grows_and_is_capped(sig_server: SigServer, fake_sleep: Fa
             ResponseDecodeError,
         ),
         (
-            lambda: web.Response(
-                body=b'{"code": 200, "data": {"tot', content_type="application/json"
-            ),
+            lambda: web.Response(body=b'{"code": 200, "data": }', content_type="application/json"),
             ResponseDecodeError,
         ),
     ],
@@ -145,6 +143,29 @@ async def test_not_retried(
         await client.request("POST", "/x", json={}, idempotent=True)
     assert len(sig_server.requests) == 1
     assert fake_sleep.calls == []
+
+
+async def test_a_body_cut_short_is_retried_for_reads(
+    client: XportcnClient, sig_server: SigServer
+) -> None:
+    sig_server.script = [
+        web.Response(body=b'{"code": 200, "data": {"tot', content_type="application/json")
+    ]
+    env = await client.request("POST", "/x", json={}, idempotent=True)
+    assert env.code == 200
+    assert len(sig_server.requests) == 2
+
+
+async def test_a_write_whose_answer_is_cut_short_has_an_unknown_outcome(
+    client: XportcnClient, sig_server: SigServer
+) -> None:
+    sig_server.script = [
+        web.Response(body=b'{"code": 200, "data": {"orderId', content_type="application/json")
+    ]
+    with pytest.raises(OutcomeUnknownError) as info:
+        await client.request("POST", "/alibaba/ka/order/create", json={})
+    assert "outcome unknown" in str(info.value)
+    assert len(sig_server.requests) == 1
 
 
 async def test_connection_reset_is_retried_for_reads(

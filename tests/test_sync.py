@@ -326,3 +326,26 @@ async def test_cli_ctrl_c_commits_and_a_second_run_resumes(
     stats = orjson.loads(out)
     assert stats["resumed"] is True
     assert {r[1] for r in db_orders(db)} == server.ids()
+
+
+@pytest.mark.parametrize(("unit", "factor"), [("fen", 1), ("yuan", 100)])
+async def test_alibaba_sync_amount_unit(tmp_path: Path, unit: str, factor: int) -> None:
+    from xportcn_async.testing import Emulator
+
+    db = tmp_path / "ali.sqlite"
+    async with (
+        Emulator(orders=0, alibaba_orders=300, seed=2) as emu,
+        XportcnClient(**emu.credentials, base_url=emu.base_url) as xp,
+    ):
+        async with SQLiteStore(db) as store:
+            stats = await sync_orders(
+                xp, store, platform="alibaba", begin=emu.data_begin, alibaba_amount_unit=unit
+            )  # type: ignore[arg-type]
+        first = (await xp.alibaba.orders.list(page=1, page_size=1)).items[0]
+    assert stats.orders_new == 300
+    assert first.base_info is not None and first.base_info.total_amount is not None
+    with sqlite3.connect(db) as conn:
+        [(amount,)] = conn.execute(
+            "SELECT amount_fen FROM orders WHERE id = ?", (first.base_info.id,)
+        ).fetchall()
+    assert amount == int(first.base_info.total_amount) * factor

@@ -45,6 +45,7 @@ from .config import ClientConfig
 from .errors import AuthenticationError, ConfigurationError, TransportError, XportcnError
 from .serde import CHINA_TZ
 from .sync import SQLiteStore, SyncStats, sync_orders
+from .sync.records import AmountUnit
 
 __all__ = ["main"]
 
@@ -195,6 +196,7 @@ async def _sync(
     lookback: timedelta,
     refresh_open: bool,
     show_progress: bool,
+    alibaba_amount_unit: AmountUnit = "fen",
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
     async with XportcnClient(config=config) as xp, SQLiteStore(db) as store:
@@ -212,6 +214,7 @@ async def _sync(
                         window=window,
                         lookback=lookback,
                         refresh_open=refresh_open,
+                        alibaba_amount_unit=alibaba_amount_unit,
                         progress=view,
                     )
                 )
@@ -243,6 +246,13 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
 @click.option("--window-hours", type=click.IntRange(min=1), default=24, show_default=True)
 @click.option("--lookback-days", type=click.IntRange(min=0), default=7, show_default=True)
 @click.option("--refresh-open", is_flag=True, help="Also re-read open orders older than look-back.")
+@click.option(
+    "--alibaba-amount-unit",
+    type=click.Choice(["fen", "yuan"]),
+    default="fen",
+    show_default=True,
+    help="Unit of 1688 totalAmount (not confirmed by the docs).",
+)
 @click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
 def sync_orders_command(
@@ -255,6 +265,7 @@ def sync_orders_command(
     window_hours: int,
     lookback_days: int,
     refresh_open: bool,
+    alibaba_amount_unit: str,
     base_url: str | None,
     as_json: bool,
 ) -> None:
@@ -284,6 +295,7 @@ def sync_orders_command(
             window=timedelta(hours=window_hours),
             lookback=timedelta(days=lookback_days),
             refresh_open=refresh_open,
+            alibaba_amount_unit="yuan" if alibaba_amount_unit == "yuan" else "fen",
             show_progress=not as_json and sys.stderr.isatty(),
         )
     )

@@ -19,6 +19,7 @@ from .resources import (
     TaobaoGroup,
     WmsResource,
 )
+from .resources._checks import checked
 from .signing import Clock, Signer, SigningMiddleware, sign
 from .transport import Envelope, Transport
 
@@ -148,6 +149,7 @@ class XportcnClient:
             )
         return self._session
 
+    @checked
     async def request(
         self,
         method: str,

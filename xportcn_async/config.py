@@ -51,10 +51,13 @@ class RetryPolicy:
     ``Retry-After`` honoured up to ``retry_after_cap`` seconds; a 429 asking
     for a longer wait is raised at once instead of hanging.
 
-    Retried: :class:`~xportcn_async.TransportError`, :class:`~xportcn_async.ServerError`,
+    Retried: :class:`~xportcn_async.TransportError` (which includes a JSON body
+    cut short in transit), :class:`~xportcn_async.ServerError`,
     :class:`~xportcn_async.RateLimitError`. Never: 4xx, authentication, decode
-    errors, cancellation. A non-idempotent call (create, pay, refund, upload…)
-    is retried only when the request provably never reached the server.
+    errors (a complete body that is not an envelope or does not fit the model),
+    cancellation. A non-idempotent call (create, pay, refund, upload…) is retried
+    only when the request provably never reached the server; order creations
+    with the caller's key recover by looking the order up (see the resources).
     ``sleep`` is injectable so tests can drive time without sleeping.
     """
 
@@ -107,6 +110,9 @@ class ClientConfig:
     ``Date`` header. ``endpoint_paths`` overrides catalogue paths by key.
     ``success_codes`` are the envelope codes treated as success (the docs say
     200; some twin endpoints may answer 0 — add it here if yours do).
+    ``verify_ssl`` (True by default) checks the server's TLS certificate and host
+    name; ``verify_ssl=False`` is the explicit, only way to turn that off (for a
+    local test proxy, never in production).
     """
 
     access_key: str = attrs.field(validator=_credential("access_key"))
@@ -127,7 +133,7 @@ class ClientConfig:
     timestamp_unit: Literal["s", "ms"] = attrs.field(default="s")
     clock_offset: float | None = None
     endpoint_paths: Mapping[str, str] = attrs.field(factory=dict)
-    verify_ssl: bool = True
+    verify_ssl: bool = attrs.field(default=True)
     success_codes: frozenset[int] = frozenset({200})
     signer: Signer = attrs.field(default=sign, eq=False, repr=False)
 
@@ -135,6 +141,12 @@ class ClientConfig:
     def _check_pool(self, _attribute: Any, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigurationError(f"pool_size must be an integer >= 1, got {value!r}")
+
+    @verify_ssl.validator
+    def _check_verify_ssl(self, _attribute: Any, value: Any) -> None:
+        # Only an explicit False turns certificate checks off ("no", 0 or None do not).
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"verify_ssl must be True or False, got {value!r}")
 
     @timestamp_unit.validator
     def _check_unit(self, _attribute: Any, value: Any) -> None:

@@ -5,7 +5,7 @@ Everything the SDK raises on purpose derives from :class:`XportcnError`, except
 
     XportcnError
     ├── ConfigurationError        bad credentials / options, unknown endpoint key
-    ├── TransportError            connection refused, reset, timeout (no usable answer)
+    ├── TransportError            connection refused, reset, timeout, JSON cut short: no answer
     ├── ResponseDecodeError       not JSON, not an envelope, or data that does not fit the model
     └── APIError                  the server answered with an error (HTTP status or envelope code)
         ├── AuthenticationError   401 / 403
@@ -44,7 +44,8 @@ class ConfigurationError(XportcnError, ValueError):
 
 
 class TransportError(XportcnError):
-    """No usable HTTP answer: connection refused or reset, DNS failure, timeout.
+    """No usable HTTP answer: connection refused or reset, DNS failure, timeout, or a
+    JSON body cut short in transit (the answer was lost on the way, like a reset).
 
     ``request_sent`` is False only when the request provably never left this
     machine (connection refused, DNS failure, connect timeout); only then is a

@@ -202,7 +202,13 @@ class AsyncPager(Generic[T]):
         self._started = False
         self._agen: AsyncGenerator[Any, None] | None = None
         if resume is not None:
-            self._restore(resume)
+            try:
+                self._restore(resume)
+            except ConfigurationError:
+                raise
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                # A damaged or foreign checkpoint (hand-edited, another pager's).
+                raise ConfigurationError(f"not a checkpoint of this walk: {exc!r}") from None
 
     # -- checkpoints ---------------------------------------------------------------
 

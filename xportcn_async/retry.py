@@ -3,12 +3,15 @@
 The rules (one place, used for every call):
 
 * ``CancelledError`` and anything that is not an :class:`XportcnError` are never retried.
-* Idempotent calls (reads) retry :class:`TransportError`, :class:`ServerError` and
-  :class:`RateLimitError`.
+* Idempotent calls (reads) retry :class:`TransportError` (a JSON body cut short in
+  transit is one), :class:`ServerError` and :class:`RateLimitError`; never a decode
+  error (a complete body that is not an envelope will not get better).
 * Non-idempotent calls (create, pay, refund, upload, upsert, logistics booking)
   retry only a :class:`TransportError` whose request provably never left this
   machine (connection refused, DNS failure, connect timeout): anything else
-  could have created an order already.
+  could have created an order already (``alibaba.orders.create`` /
+  ``taobao.orders.create`` then look the order up by the caller's key: see
+  :mod:`xportcn_async.resources._recovery`).
 * A ``Retry-After`` longer than the policy's cap is raised at once instead of
   hanging the caller.
 """

@@ -25,12 +25,17 @@ back without a hand-written ``from_dict`` anywhere. The rules, in one place:
   member when the value is known and keeps the raw value otherwise.
 
 The hooks are generated once per class (``make_dict_structure_fn`` with renames),
-so structuring a page of orders runs generated code, not reflection.
+so structuring a page of orders runs generated code, not reflection. On top of
+them, :func:`structure` first runs a leaner function generated per response model
+(see "the fast path" below) and falls back to the cattrs hooks, which also report
+the errors, whenever it raises.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import inspect
 import types
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -160,7 +165,9 @@ def format_china_datetime(value: datetime) -> str:
 
 def _from_ms(ms: int) -> datetime:
     seconds, rest = divmod(ms, 1000)
-    return datetime.fromtimestamp(seconds, CHINA_TZ).replace(microsecond=rest * 1000)
+    moment = datetime.fromtimestamp(seconds, CHINA_TZ)
+    # replace() is slow for what it does: skip it for whole seconds (the usual case).
+    return moment.replace(microsecond=rest * 1000) if rest else moment
 
 
 def _epoch_int(value: Any) -> int:
@@ -239,9 +246,12 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
         raise TypeError("expected a number, got a boolean")
     if isinstance(value, (int, str, Decimal)):
         try:
-            return Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             raise ValueError(f"not a decimal number: {value!r}") from None
+        if not number.is_finite():  # "NaN", "Infinity": no amount or quantity is that
+            raise ValueError(f"not a finite decimal number: {value!r}")
+        return number
     if isinstance(value, float):
         # repr() is the shortest string that reads back as this float: 12.5 → "12.5".
         return Decimal(repr(value))
@@ -258,6 +268,11 @@ def _identity(value: Any) -> Any:
     return value
 
 
+#: What each generated hook does, for the fast path (:func:`_fast_model`): the hook → a
+#: description (``("opt_str",)``, ``("model", cls, optional, json_string)``…).
+_HOOK_INFO: dict[Callable[..., Any], tuple[Any, ...]] = {}
+
+
 def _optional(
     structure: Callable[[Any, Any], Any], fast: type | None = None
 ) -> Callable[[Any, Any], Any]:
@@ -271,6 +286,7 @@ def _optional(
                 return None
             return structure(value, tp)
 
+        _HOOK_INFO[structure_optional_fast] = ("opt_fast", fast, structure)
         return structure_optional_fast
 
     def structure_optional(value: Any, tp: Any) -> Any:
@@ -278,6 +294,7 @@ def _optional(
             return None
         return structure(value, tp)
 
+    _HOOK_INFO[structure_optional] = ("opt_of", structure)
     return structure_optional
 
 
@@ -487,6 +504,7 @@ def _optional_structure(tp: Any, *, keep_empty: bool = False) -> Callable[[Any, 
                     return value
                 return _structure_str(value, str)
 
+            _HOOK_INFO[structure_optional_str_keep] = ("opt_str_keep",)
             return structure_optional_str_keep
 
         def structure_optional_str(value: Any, _: Any) -> Any:
@@ -496,6 +514,7 @@ def _optional_structure(tp: Any, *, keep_empty: bool = False) -> Callable[[Any, 
                 return None
             return _structure_str(value, str)
 
+        _HOOK_INFO[structure_optional_str] = ("opt_str",)
         return structure_optional_str
 
     wire = _wire_type(inner)
@@ -519,6 +538,7 @@ def _optional_structure(tp: Any, *, keep_empty: bool = False) -> Callable[[Any, 
             return None
         return hook(value, inner)
 
+    _HOOK_INFO[structure_optional] = ("opt", hook, inner)
     return structure_optional
 
 
@@ -556,6 +576,7 @@ def _json_string_structure(tp: Any) -> Callable[[Any, Any], Any]:
             value = loads(value)
         return hook(value, inner)
 
+    _HOOK_INFO[structure_json_string] = ("json", hook, inner)
     return structure_json_string
 
 
@@ -597,6 +618,7 @@ def _enum_union_structure(tp: Any, *, optional: bool = False) -> Callable[[Any, 
             return members.get(text, text)
         raise TypeError(f"expected a {enum_cls.__name__} value, got {type(value).__name__}")
 
+    _HOOK_INFO[structure_enum_or_raw] = ("enum", members, optional)
     return structure_enum_or_raw
 
 
@@ -623,6 +645,7 @@ def _list_structure(tp: Any) -> Callable[[Any, Any], Any]:
             raise TypeError(f"expected a JSON array, got {type(value).__name__}")
         return base(value, tp)
 
+    _HOOK_INFO[structure_list] = ("list", base)
     return structure_list
 
 
@@ -692,6 +715,7 @@ def _model_hook(
             setter(obj, "extra", {key: data[key] for key in data.keys() - known})
         return obj
 
+    _HOOK_INFO[structure_model] = ("model", cls, optional, json_string)
     return structure_model
 
 
@@ -741,6 +765,353 @@ converter.register_structure_hook_factory(_is_json_string, _json_string_structur
 converter.register_unstructure_hook_factory(_is_json_string, _json_string_unstructure)
 converter.register_structure_hook_factory(_is_wire_type, _wire_structure)
 converter.register_unstructure_hook_factory(_is_wire_type, _wire_unstructure)
+
+
+# --------------------------------------------------------------------------- the fast path
+#
+# Structuring pages of orders is the hottest code of a bulk walk. For every response
+# model a straight-line function is generated once: it reads each key with one
+# ``dict.get``, keeps a value whose class already fits (a ``str`` for a string field,
+# an ``int`` for fen, ``None`` for an optional field…) without any call, calls the
+# nested models' fast functions directly, and hands every other value to the very
+# hook the cattrs function calls for that field. It reports no error itself: when it
+# raises, :func:`structure` runs the cattrs function (detailed validation, JSON
+# paths), which raises the readable error — or, on an input it accepts after all,
+# returns the same model. Request models keep the cattrs function only.
+
+_MISSING: Final = object()
+_FAST_MODELS: dict[Any, Callable[[dict[str, Any]], Any] | None] = {}
+_FAST_TOP: dict[Any, Callable[[Any], Any] | None] = {}
+
+
+def _str_dict(value: Any, hook: Callable[[Any, Any], Any], tp: Any) -> Any:
+    # dict[str, str] decoded from JSON: the cattrs hook would copy it key for key.
+    if value.__class__ is dict:
+        for item in value.values():
+            if item.__class__ is not str:
+                return hook(value, tp)
+        return value
+    return hook(value, tp)
+
+
+def _list_parts(list_hook_info: tuple[Any, ...]) -> tuple[Any, Any] | None:
+    """(element hook, element type) of a ``_list_structure`` hook, when cattrs has them."""
+    try:
+        params = inspect.signature(list_hook_info[1]).parameters
+        return params["_handler"].default, params["_elem_type"].default
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _fast_elements(ns: dict[str, Any], name: str, list_info: tuple[Any, ...], var: str) -> str:
+    """An expression structuring list ``var`` like the list hook (element models inlined)."""
+    parts = _list_parts(list_info)
+    if parts is None:
+        return ""
+    elem_hook, elem_type = parts
+    info = _HOOK_INFO.get(elem_hook, ())
+    if not info or info[0] != "model":
+        return ""
+    elem_fast = _fast_model(info[1])
+    if elem_fast is None:
+        return ""
+    ns[f"{name}f"], ns[f"{name}h"], ns[f"{name}t"] = elem_fast, elem_hook, elem_type
+    return f"[{name}f(e) if e.__class__ is dict else {name}h(e, {name}t) for e in {var}]"
+
+
+def _fast_json_decoder(info: tuple[Any, ...]) -> Callable[[str], Any] | None:
+    """For a JSON-string hook (``_json_string_structure``): decode a non-empty string like it."""
+    if not info or info[0] != "json":
+        return None
+    _, hook, tp = info  # applied to the decoded document
+    loads = orjson.loads
+    list_info = _HOOK_INFO.get(hook, ())
+    parts = _list_parts(list_info) if list_info and list_info[0] == "list" else None
+    elem_info = _HOOK_INFO.get(parts[0], ()) if parts is not None else ()
+    elem_fast = _fast_model(elem_info[1]) if elem_info and elem_info[0] == "model" else None
+    if parts is not None and elem_fast is not None:
+        elem_hook, elem_type = parts
+
+        def decode_list(text: str) -> Any:
+            doc = loads(text)
+            if doc.__class__ is list:
+                return [
+                    elem_fast(e) if e.__class__ is dict else elem_hook(e, elem_type) for e in doc
+                ]
+            return hook(doc, tp)
+
+        return decode_list
+    if tp == dict[str, str] and converter.get_structure_hook(str) is _structure_str:
+
+        def decode_str_dict(text: str) -> Any:
+            return _str_dict(loads(text), hook, tp)
+
+        return decode_str_dict
+
+    def decode(text: str) -> Any:
+        return hook(loads(text), tp)
+
+    return decode
+
+
+#: A branch of a generated field: (condition on ``v`` or None for ``else``, expression).
+_Branch = tuple[str | None, str]
+
+
+def _fast_branches(ns: dict[str, Any], i: int, hook: Callable[..., Any]) -> list[_Branch]:
+    """Branches computing field ``i`` from ``v`` exactly as ``hook(v, t{i})`` would.
+
+    Branches whose condition tests the class of ``v`` come first (``_MISSING`` never
+    passes them); the last branch is always the plain hook call (or ``v`` itself).
+    """
+    call: _Branch = (None, f"h{i}(v, t{i})")
+    none: _Branch = ("v is None", "None")
+    branches: list[_Branch]
+    if hook is _structure_any:
+        return [(None, "v")]
+    if hook is _structure_str or hook is _structure_id:
+        return [("v.__class__ is str", "v"), call]
+    digits: _Branch = ("v.__class__ is str and v.isdigit()", "int(v)")  # fen sent as "5245"
+    if hook is _structure_int:
+        return [("v.__class__ is int", "v"), call]
+    if hook is _structure_money:
+        return [("v.__class__ is int", "v"), digits, call]
+    if hook is _structure_bool:
+        return [("v is True or v is False", "v"), call]
+    if hook is _optional_china:
+        china = "v.__class__ is str and len(v) == 19 and v[4] == '-'"
+        return [(china, "fromiso(v).replace(tzinfo=CN)"), none, call]
+    info = _HOOK_INFO.get(hook, ())
+    kind = info[0] if info else None
+    if kind == "opt_str":
+        return [("v.__class__ is str", "v or None"), none, call]
+    if kind == "opt_str_keep":
+        return [("v.__class__ is str", "v"), none, call]
+    if kind == "opt_fast":
+        _, fast, inner = info
+        if fast is str:
+            branches = [("v.__class__ is str", "v or None")]
+            if inner is _structure_id:
+                branches.append(("v.__class__ is int", "str(v)"))
+            return [*branches, none, call]
+        ns[f"c{i}"] = fast
+        branches = [(f"v.__class__ is c{i}", "v")]
+        if inner is _structure_money:
+            branches.append(digits)
+        return [*branches, none, call]
+    if kind == "opt_of" and info[1] is _structure_ms:
+        return [("v.__class__ is str and v.isdigit()", "from_ms(int(v))"), none, call]
+    if kind == "enum":
+        ns[f"m{i}"] = info[1].get
+        branches = [none] if info[2] else []
+        return [*branches, (f"(x := m{i}(v)) is not None", "x"), call]
+    if kind == "model":
+        _, sub, optional, json_string = info
+        sub_fast = _fast_model(sub)
+        if sub_fast is None:
+            return [call]
+        ns[f"f{i}"] = sub_fast
+        branches = [("v.__class__ is dict", f"f{i}(v)")]
+        if json_string:
+            # loads() gives a dict, a list or a scalar; f{i} needs a dict (o.get), so
+            # anything else raises, and the cattrs path takes over.
+            branches.append(("v.__class__ is str and v", f"f{i}(loads(v))"))
+        if optional:
+            branches.append(none)
+        return [*branches, call]
+    if kind == "list":
+        expr = _fast_elements(ns, f"l{i}", info, "v")
+        return [("v.__class__ is list", expr), call] if expr else [call]
+    if kind == "opt":
+        decode = _fast_json_decoder(_HOOK_INFO.get(info[1], ()))
+        if decode is None:
+            return [none, call]
+        ns[f"j{i}"] = decode
+        return [("v.__class__ is str and v", f"j{i}(v)"), none, call]
+    return [call]
+
+
+def _can_skip_init(cls: Any, fields: tuple[attrs.Attribute[Any], ...]) -> bool:
+    """Whether setting the slots directly is exactly what the attrs ``__init__`` does."""
+    init = getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
+    slots: set[str] = set()
+    for klass in cls.__mro__[:-1]:
+        own = klass.__dict__.get("__slots__")
+        if own is None:
+            return False  # a class with a __dict__ somewhere: not the plain slotted case
+        slots.update([own] if isinstance(own, str) else own)
+    # Only field slots (and __weakref__): no hash cache or other slot that __init__ sets.
+    return (
+        code is not None
+        and "attrs generated" in code.co_filename
+        and slots - {"__weakref__"} == {f.name for f in fields}
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(f.init and f.validator is None and f.converter is None for f in fields)
+    )
+
+
+def _slot_setter(cls: Any, name: str) -> Callable[[Any, Any], None] | None:
+    for klass in cls.__mro__:
+        descriptor = klass.__dict__.get(name)
+        if descriptor is not None:
+            setter: Callable[[Any, Any], None] | None = getattr(descriptor, "__set__", None)
+            return setter
+    return None
+
+
+def _compile_fast_model(cls: Any) -> Callable[[dict[str, Any]], Any] | None:
+    origin = get_origin(cls) or cls
+    if getattr(origin, "_request_model", False):
+        return None
+    parts = _model_parts(cls)
+    try:
+        params = inspect.signature(parts.base).parameters
+    except (TypeError, ValueError):
+        return None
+    fields = _fields(cls)
+    direct = origin is cls and _can_skip_init(origin, fields)
+    ns: dict[str, Any] = {
+        "M": _MISSING,
+        "cl": cls,
+        "new": object.__new__,
+        "setter": object.__setattr__,
+        "known": parts.known,
+        "loads": orjson.loads,
+        "from_ms": _from_ms,
+        "fromiso": datetime.fromisoformat,
+        "CN": CHINA_TZ,
+    }
+    lines = ["def fast(o):", "  g = o.get"]
+    if direct:
+        lines.append("  obj = new(cl)")
+    kwargs = []
+    extra_default: Any = _MISSING
+    for i, field in enumerate(fields):
+        target = f"a{i} = {{}}"
+        if direct:
+            ns[f"s{i}"] = _slot_setter(origin, field.name)
+            if ns[f"s{i}"] is None:
+                return None
+            target = f"s{i}(obj, {{}})"
+        if field.name == "extra":
+            extra_default = field.default
+            ns["extra_default"] = extra_default
+            if direct:
+                ns["set_extra"] = ns.pop(f"s{i}")
+            continue
+        if not field.init:
+            continue
+        hook = params.get(f"__c_structure_{field.name}")
+        tp = params.get(f"__c_type_{field.name}")
+        if hook is None or tp is None:
+            return None  # a field cattrs handles in a way not mirrored here
+        ns[f"h{i}"], ns[f"t{i}"] = hook.default, tp.default
+        default: Any = field.default
+        if default is attrs.NOTHING:
+            missing = f"missing({field.name!r})"
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            if default.takes_self:
+                return None
+            ns[f"d{i}"] = default.factory
+            missing = f"d{i}()"
+        else:
+            ns[f"d{i}"] = default
+            missing = f"d{i}"
+        branches = _fast_branches(ns, i, hook.default)
+        key = wire_name(origin, field.name)
+        if default is None and (("v is None", "None") in branches or branches == [(None, "v")]):
+            lines.append(f"  v = g({key!r})")  # absent reads as None: the default
+        else:
+            first = next((n for n, (cond, _) in enumerate(branches) if not _class_test(cond)), 0)
+            branches.insert(first, ("v is M", missing))
+            lines.append(f"  v = g({key!r}, M)")
+        for n, (cond, expr) in enumerate(branches):
+            if cond is None and n == 0:
+                lines.append(f"  {target.format(expr)}")
+                break
+            head = "else" if cond is None else ("if " if n == 0 else "elif ") + cond
+            lines.append(f"  {head}: {target.format(expr)}")
+        kwargs.append(f"{field.alias or field.name}=a{i}")
+    if not direct:
+        lines.append(f"  obj = cl({', '.join(kwargs)})")
+    if parts.has_extra:
+        lines.append("  if not known.issuperset(o):")
+        lines.append("    setter(obj, 'extra', {key: o[key] for key in o.keys() - known})")
+        if direct:
+            lines.append("  else: set_extra(obj, extra_default)")
+    elif direct and extra_default is not _MISSING:
+        lines.append("  set_extra(obj, extra_default)")
+    lines.append("  return obj")
+    ns["missing"] = _missing
+    source = "\n".join(lines)
+    filename = f"<xportcn_async fast structure {getattr(origin, '__qualname__', origin)}>"
+    exec(compile(source, filename, "exec"), ns)  # noqa: S102 - code generated from the models
+    fast: Callable[[dict[str, Any]], Any] = ns["fast"]
+    return fast
+
+
+def _class_test(cond: str | None) -> bool:
+    return cond is not None and cond.startswith("v.__class__ is ")
+
+
+def _missing(name: str) -> Any:
+    raise KeyError(name)
+
+
+def _fast_model(cls: Any) -> Callable[[dict[str, Any]], Any] | None:
+    """The generated fast function of response model ``cls`` (None when it has none)."""
+    if cls in _FAST_MODELS:
+        return _FAST_MODELS[cls]
+    _FAST_MODELS[cls] = None  # a model nested in itself calls the cattrs hook there
+    fast = _compile_fast_model(cls)
+    _FAST_MODELS[cls] = fast
+    return fast
+
+
+def _fast_structurer(cls: Any) -> Callable[[Any], Any] | None:
+    """A fast function for ``structure(data, cls)``: a model or a list of models, else None."""
+    try:
+        return _FAST_TOP[cls]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable type argument
+        return None
+    fast: Callable[[Any], Any] | None = None
+    try:
+        hook = converter.get_structure_hook(cls)
+    except Exception:
+        hook = None
+    info = _HOOK_INFO.get(hook, ()) if hook is not None else ()
+    if info and info[0] == "model":
+        model = _fast_model(info[1])
+        if model is not None:
+
+            def fast_model(data: Any) -> Any:
+                if data.__class__ is not dict:
+                    raise TypeError("not a JSON object")
+                return model(data)
+
+            fast = fast_model
+    elif info and info[0] == "list":
+        ns: dict[str, Any] = {}
+        expr = _fast_elements(ns, "top", info, "data")
+        if expr:
+            exec(  # noqa: S102 - code generated from the models
+                compile(f"def fast(data):\n  return {expr}", "<xportcn_async fast list>", "exec"),
+                ns,
+            )
+            fast_list: Callable[[Any], Any] = ns["fast"]
+
+            def fast_checked_list(data: Any) -> Any:
+                if data.__class__ is not list:
+                    raise TypeError("not a JSON array")
+                return fast_list(data)
+
+            fast = fast_checked_list
+    _FAST_TOP[cls] = fast
+    return fast
 
 
 # --------------------------------------------------------------------------- errors
@@ -812,6 +1183,12 @@ def structure(
     >>> structure({"sumPayment": "6400"}, AlibabaOrderPreview).sum_payment
     6400
     """
+    fast = _fast_structurer(cls)
+    if fast is not None:
+        # Any failure: the cattrs path below finds and reports it (or agrees with it).
+        with contextlib.suppress(Exception):
+            result: T = fast(data)
+            return result
     try:
         return converter.structure(data, cls)
     except Exception as exc:

@@ -18,7 +18,7 @@ import attrs
 import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from .config import ClientConfig
+from .config import ClientConfig, RetryPolicy
 from .endpoints import Endpoint
 from .errors import (
     APIError,
@@ -114,6 +114,26 @@ def _raise_api_error(
     raise cls(msg, **common)
 
 
+def _cut_short(raw: bytes) -> bool:
+    """Whether ``raw`` (which failed to parse) is the start of a JSON document cut short.
+
+    True when the parser ran out of input, or the cut split a multi-byte character;
+    garbage (an HTML page, text, a syntax error mid-document) is not "cut short".
+    """
+    text = raw.strip()
+    if text[:1] not in (b"{", b"["):
+        return False
+    try:
+        chars = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.end == len(text)
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return exc.pos >= len(chars)
+    return False
+
+
 def decode_response(
     status: int,
     headers: Mapping[str, str],
@@ -127,7 +147,10 @@ def decode_response(
     * HTTP status >= 400 → the class for the HTTP status (401/403, 429, 5xx, 4xx),
       with code, message and request id from the envelope when the body is one,
       else the start of the body as the message (an HTML 502 page is a ServerError).
-    * HTTP 2xx whose body is not JSON or has no integer ``code`` → ResponseDecodeError.
+    * HTTP 2xx whose body is not JSON or has no integer ``code`` → ResponseDecodeError,
+      except a JSON document cut short (the answer was lost in transit, like a
+      reset): :class:`TransportError`, so a read is retried and a write reports
+      :class:`OutcomeUnknownError`.
     * ``code`` not in ``success_codes`` → the class for the code, else plain APIError.
     """
     try:
@@ -135,8 +158,8 @@ def decode_response(
     except orjson.JSONDecodeError:
         doc = None
     code = doc.get("code") if isinstance(doc, dict) else None
-    if isinstance(code, str) and code.lstrip("-").isdigit():
-        code = int(code)
+    if isinstance(code, str) and code.isascii() and code.lstrip("-").isdigit() and len(code) < 20:
+        code = int(code)  # ASCII only: "²".isdigit() is true but int("²") fails
     if not isinstance(code, int) or isinstance(code, bool):
         excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
         if status >= 400:
@@ -149,6 +172,14 @@ def decode_response(
                 endpoint=endpoint,
                 body=excerpt,
                 headers=headers,
+            )
+        if doc is None and _cut_short(raw):
+            # Lost in transit like a reset connection (aiohttp raises ClientPayloadError when
+            # Content-Length says so): a read may be retried, a write's outcome is unknown.
+            raise TransportError(
+                f"[{endpoint}] HTTP {status}: the body stops in the middle of a JSON document "
+                f"after {len(raw)} bytes (cut short in transit): {excerpt!r}",
+                endpoint=endpoint,
             )
         what = "not an envelope (no integer 'code')" if doc is not None else "not JSON"
         raise ResponseDecodeError(
@@ -235,6 +266,11 @@ class Transport:
         )
         self.retries = 0
 
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy of every call."""
+        return self._policy
+
     def endpoint(self, key: str) -> Endpoint:
         """The catalogue entry for ``key`` (with the client's path overrides)."""
         try:
@@ -280,8 +316,61 @@ class Transport:
         body: Any = data
         headers: dict[str, str] | None = None
         if json is not None:
-            body = orjson.dumps(json)
+            try:
+                body = orjson.dumps(json)
+            except TypeError as exc:  # orjson.JSONEncodeError: refused before anything is sent
+                raise ValueError(f"[{label}] the JSON body cannot be encoded: {exc}") from None
             headers = {"Content-Type": "application/json"}
+        try:
+            # Fast path: the first attempt runs without building the retry machinery.
+            # A failure is replayed as attempt 1 inside tenacity (below), which then
+            # decides, waits, logs and retries exactly as if it had run it.
+            try:
+                return await self._attempt(
+                    method,
+                    path,
+                    body=body,
+                    headers=headers,
+                    params=params,
+                    label=label,
+                    attempt_number=1,
+                )
+            except Exception as exc:
+                first_failure = exc
+            return await self._retry(
+                first_failure,
+                method,
+                path,
+                body=body,
+                headers=headers,
+                params=params,
+                label=label,
+                idempotent=idempotent,
+            )
+        except TransportError as exc:
+            if idempotent or not exc.request_sent or isinstance(exc, OutcomeUnknownError):
+                raise
+            raise OutcomeUnknownError(
+                f"[{label}] outcome unknown: the request was sent but no answer arrived ({exc}); "
+                "the server may have acted on it. It was not retried, to avoid doing it twice: "
+                "look the object up before trying again.",
+                endpoint=exc.endpoint,
+                request_sent=True,
+            ) from exc
+
+    async def _retry(
+        self,
+        first_failure: Exception,
+        method: str,
+        path: str,
+        *,
+        body: Any,
+        headers: Mapping[str, str] | None,
+        params: Mapping[str, str] | None,
+        label: str,
+        idempotent: bool,
+    ) -> Envelope:
+        """Attempts 2… after attempt 1 failed with ``first_failure`` (tenacity decides)."""
         policy = self._policy
 
         def before_sleep(state: RetryCallState) -> None:
@@ -310,28 +399,20 @@ class Transport:
             before_sleep=before_sleep,
             reraise=True,
         )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._attempt(
-                        method,
-                        path,
-                        body=body,
-                        headers=headers,
-                        params=params,
-                        label=label,
-                        attempt_number=attempt.retry_state.attempt_number,
-                    )
-        except TransportError as exc:
-            if idempotent or not exc.request_sent or isinstance(exc, OutcomeUnknownError):
-                raise
-            raise OutcomeUnknownError(
-                f"[{label}] the request was sent but no answer arrived ({exc}); the server may "
-                "have acted on it. It was not retried, to avoid doing it twice: look the object "
-                "up before trying again.",
-                endpoint=exc.endpoint,
-                request_sent=True,
-            ) from exc
+        async for attempt in retrying:
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                if number == 1:
+                    raise first_failure  # the outcome of the attempt already made
+                return await self._attempt(
+                    method,
+                    path,
+                    body=body,
+                    headers=headers,
+                    params=params,
+                    label=label,
+                    attempt_number=number,
+                )
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
     async def _attempt(
@@ -382,7 +463,7 @@ class Transport:
         except APIError as exc:
             self._log(method, path, status, exc.code, exc.request_id, attempt_number, started)
             raise
-        except ResponseDecodeError:
+        except (ResponseDecodeError, TransportError):
             self._log(method, path, status, None, None, attempt_number, started, "undecodable")
             raise
         self._log(method, path, status, env.code, env.request_id, attempt_number, started)

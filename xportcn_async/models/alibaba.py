@@ -192,6 +192,9 @@ class AlibabaCreateOrderResult(WireModel):
     account_period: Any = None
     failed_offer_list: list[Any] = attrs.field(factory=list)
     order_list: list[Any] = attrs.field(factory=list)
+    #: True when the create's answer was lost and the order was found by ``out_order_id``
+    #: instead (then only ``success``, ``order_id`` and ``order_list`` are set). Not on the wire.
+    recovered: bool = attrs.field(default=False, init=False)
 
     @property
     def total_success_amount_yuan(self) -> Decimal | None:

@@ -337,6 +337,9 @@ class TaobaoCreateOrderResult(WireModel):
     error_code: str | None = None
     error_message: str | None = None
     order_list: list[TaobaoCreatedPurchaseOrder] = attrs.field(factory=list)
+    #: True when the create's answer was lost and the orders were found by the seller order
+    #: number instead (then ``payment_url`` is not known). Not on the wire.
+    recovered: bool = attrs.field(default=False, init=False)
 
 
 # --------------------------------------------------------------------------- products

@@ -8,6 +8,7 @@ HTTP code lives here: signing, retries and error mapping are the transport's.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,7 @@ import aiohttp
 import attrs
 
 from .. import serde
+from ._checks import checked
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -26,9 +28,19 @@ T = TypeVar("T")
 
 
 class Resource:
-    """A group of operations sharing one :class:`~xportcn_async.transport.Transport`."""
+    """A group of operations sharing one :class:`~xportcn_async.transport.Transport`.
+
+    Every public method of a subclass checks its arguments' types against its
+    signature before anything is sent (``ValueError``; see :mod:`._checks`).
+    """
 
     __slots__ = ("_transport",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(value):
+                setattr(cls, name, checked(value, owner=f"{cls.__name__}.{name}"))
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport

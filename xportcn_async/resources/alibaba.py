@@ -72,6 +72,7 @@ from ._base import (
     id_list,
 )
 from ._paging import page_walker, raw_item_key, raw_page
+from ._recovery import create_once
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -555,13 +556,19 @@ class AlibabaOrders(Resource):
     ) -> AlibabaCreateOrderResult:
         """Create a 1688 order (``alibaba.orders.create``, KA): ≤ 50 lines from one seller.
 
-        Pass ``out_order_id`` (your own order id): it is how to find the order
-        again if the call fails after being sent, and a create is never blindly
-        retried. ``message`` is a note to the seller; ``trade_type`` is the 1688
-        payment mode (assureTrade, alipay, period…). Amounts of the answer in fen.
+        Pass ``out_order_id`` (your own order id): a create is never blindly
+        retried, so when its answer is lost (timeout, reset, 5xx) the SDK looks the
+        order up with ``list(out_order_id=…)`` and returns it (``result.recovered``
+        is True) instead of ordering twice; only when no such order exists is the
+        create sent again, with the same id. Without ``out_order_id`` a lost answer
+        raises :class:`~xportcn_async.OutcomeUnknownError`. ``message`` is a note
+        to the seller; ``trade_type`` is the 1688 payment mode (assureTrade,
+        alipay, period…). Amounts of the answer in fen.
         """
         if not flow:
             raise ValueError("flow must not be empty (e.g. 'general' or 'fenxiaonew')")
+        if out_order_id is not None and not out_order_id.strip():
+            raise ValueError("out_order_id must not be empty (or leave it None)")
         body = AlibabaCreateOrderRequest(
             flow=flow,
             address_param=address,
@@ -572,7 +579,32 @@ class AlibabaOrders(Resource):
             shop_promotion_id=shop_promotion_id,
             trade_type=trade_type,
         )
-        return await self._call("alibaba.orders.create", body, AlibabaCreateOrderResult)
+
+        async def create() -> AlibabaCreateOrderResult:
+            return await self._call("alibaba.orders.create", body, AlibabaCreateOrderResult)
+
+        async def lookup() -> AlibabaCreateOrderResult | None:
+            assert out_order_id is not None
+            page = await self.list(out_order_id=out_order_id, page=1, page_size=20)
+            # Only an order that carries the key counts (a server ignoring the filter
+            # must not make another order look like ours).
+            ids = [
+                o.id for o in page.items if o.base_info and o.base_info.out_order_id == out_order_id
+            ]
+            if not ids or ids[0] is None:
+                return None
+            return AlibabaCreateOrderResult(
+                success=True, order_id=ids[0], order_list=[{"orderId": i} for i in ids]
+            )
+
+        return await create_once(
+            self._transport,
+            endpoint="alibaba.orders.create",
+            key_name="out_order_id",
+            key=out_order_id,
+            create=create,
+            lookup=lookup,
+        )
 
     async def detail(self, *, order_id: str | int) -> AlibabaOrder:
         """Read one 1688 order (``alibaba.orders.detail``, GUESS path).

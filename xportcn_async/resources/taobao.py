@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..models.address import TaobaoReceiver
 from ..models.common import Page, RawResult
 from ..models.taobao import (
+    TaobaoCreatedPurchaseOrder,
     TaobaoCreateOrderLine,
     TaobaoCreateOrderRequest,
     TaobaoCreateOrderResult,
@@ -37,11 +38,17 @@ from ._base import (
     check_window,
 )
 from ._paging import page_walker, raw_item_key, raw_page
+from ._recovery import create_once
 
 if TYPE_CHECKING:
     from ..transport import Transport
 
-__all__ = ["TaobaoGroup", "TaobaoOrders", "TaobaoProducts"]
+__all__ = ["LOOKUP_PAGES", "LOOKUP_PAGE_SIZE", "TaobaoGroup", "TaobaoOrders", "TaobaoProducts"]
+
+#: After a lost create answer, this many of the newest order pages are searched for the
+#: seller order number (``purchaseOrderOuterId``): the order, if created, is at the top.
+LOOKUP_PAGES = 4
+LOOKUP_PAGE_SIZE = 50
 
 
 def _one_image(image_base64: str | None, image_address: str | None, image_id: str | None) -> None:
@@ -190,9 +197,14 @@ class TaobaoOrders(Resource):
         """Place a Taobao purchase order (``taobao.orders.create``, GUESS path, TWIN body).
 
         ``purchase_amount`` and line ``price`` are integer fen. Pass your own
-        ``seller_order_number``: it is the key to find the order again if the
-        call times out (a create is never blindly retried). One create can split
-        into several purchase orders (``order_list`` of the answer).
+        ``seller_order_number``: a create is never blindly retried, so when its
+        answer is lost (timeout, reset, 5xx) the SDK looks for orders whose
+        ``purchase_order_outer_id`` is that number among the newest
+        :data:`LOOKUP_PAGES` pages of :meth:`list` and returns them
+        (``result.recovered`` is True) instead of ordering twice; only when none
+        exists is the create sent again, with the same number. Without one, a
+        lost answer raises :class:`~xportcn_async.OutcomeUnknownError`. One create
+        can split into several purchase orders (``order_list`` of the answer).
         ``out_order_id`` is accepted as another name for ``seller_order_number``
         (the name the 1688 calls use).
         """
@@ -200,6 +212,8 @@ class TaobaoOrders(Resource):
             if seller_order_number is not None and seller_order_number != out_order_id:
                 raise ValueError("pass seller_order_number or out_order_id, not two different ids")
             seller_order_number = out_order_id
+        if seller_order_number is not None and not seller_order_number.strip():
+            raise ValueError("seller_order_number must not be empty (or leave it None)")
         check_not_empty("lines", lines)
         for line in lines:
             check_positive("quantity", line.quantity)
@@ -212,7 +226,43 @@ class TaobaoOrders(Resource):
             order_source=order_source,
             seller_order_number=seller_order_number,
         )
-        return await self._call("taobao.orders.create", body, TaobaoCreateOrderResult)
+        key = seller_order_number
+
+        async def create() -> TaobaoCreateOrderResult:
+            return await self._call("taobao.orders.create", body, TaobaoCreateOrderResult)
+
+        async def lookup() -> TaobaoCreateOrderResult | None:
+            # The list has no filter for the seller's number: the order, if it was
+            # created, is among the newest (the list is newest first).
+            found: builtins.list[TaobaoOrder] = []
+            for page_num in range(1, LOOKUP_PAGES + 1):
+                page = await self.list(page_num=page_num, page_size=LOOKUP_PAGE_SIZE)
+                found += [o for o in page.items if o.purchase_order_outer_id == key]
+                if not page.has_next:
+                    break
+            if not found:
+                return None
+            return TaobaoCreateOrderResult(
+                success=True,
+                outer_purchase_id=key,
+                order_list=[
+                    TaobaoCreatedPurchaseOrder(
+                        purchase_id=o.purchase_id,
+                        supplier_nick=o.supplier_nick,
+                        estimate_amount=o.purchase_amount,
+                    )
+                    for o in found
+                ],
+            )
+
+        return await create_once(
+            self._transport,
+            endpoint="taobao.orders.create",
+            key_name="seller_order_number",
+            key=key,
+            create=create,
+            lookup=lookup,
+        )
 
     async def list(
         self,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
+from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +14,7 @@ import attrs
 from ..errors import ConfigurationError
 from ..pagination import AsyncPager
 from ..serde import CHINA_TZ
-from .records import FINAL_STATUSES, PLATFORMS
+from .records import FINAL_STATUSES, PLATFORMS, AmountUnit, alibaba_record
 from .store import OrderRecord, OrderStore
 
 if TYPE_CHECKING:
@@ -88,6 +90,7 @@ async def sync_orders(
     lookback: timedelta = timedelta(days=7),
     safety_margin: timedelta = timedelta(minutes=5),
     refresh_open: bool = False,
+    alibaba_amount_unit: AmountUnit = "fen",
     progress: ProgressCallback | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> SyncStats:
@@ -101,13 +104,16 @@ async def sync_orders(
     completed sync minus ``lookback`` (7 days by default), so that status
     changes of recent orders are picked up; a first sync starts 90 days back.
     ``refresh_open=True`` also re-reads, one by one, the orders older than the
-    look-back that are not in a final status.
+    look-back that are not in a final status. ``alibaba_amount_unit`` says
+    whether 1688 ``totalAmount`` arrives in fen (default, GUESS) or yuan.
 
     Returns :class:`SyncStats`; ``progress(stats)`` is called after every page.
     """
     if platform not in PLATFORMS:
         raise ConfigurationError(f"unknown platform {platform!r}: use 'taobao' or 'alibaba'")
     to_record = PLATFORMS[platform]
+    if platform == "alibaba":
+        to_record = functools.partial(alibaba_record, amount_unit=alibaba_amount_unit)
     resource = _list_resource(client, platform)
     started = time.perf_counter()
     retries_before = client.transport.retries
@@ -156,14 +162,16 @@ async def sync_orders(
         if progress is not None:
             progress(stats)
 
-    async for page in pager.pages():
-        records = [to_record(order) for order in page.items]
-        result = await store.save_page(platform, records, pager.checkpoint())
-        stats.pages += 1
-        stats.orders_new += result.new
-        stats.orders_changed += result.changed
-        stats.orders_unchanged += result.unchanged
-        tick()
+    # aclosing: a failed save or a cancellation must not leave page requests in flight.
+    async with aclosing(pager.pages()) as pages:
+        async for page in pages:
+            records = [to_record(order) for order in page.items]
+            result = await store.save_page(platform, records, pager.checkpoint())
+            stats.pages += 1
+            stats.orders_new += result.new
+            stats.orders_changed += result.changed
+            stats.orders_unchanged += result.unchanged
+            tick()
 
     await store.finish(platform, pager.checkpoint(), stats.end)
 

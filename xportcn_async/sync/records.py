@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import orjson
 
+from ..errors import ResponseDecodeError
 from ..models.alibaba import AlibabaOrder
 from ..models.taobao import TaobaoOrder
 from ..serde import unstructure
@@ -23,6 +25,38 @@ FINAL_STATUSES: dict[str, tuple[Any, ...]] = {
 }
 
 
+OrderT = TypeVar("OrderT")
+
+#: SQLite integers (and JSON tools) are signed 64-bit.
+_INT64 = 2**63
+#: Amounts beyond 10^16 yuan are not money, and would not fit SQLite once in fen.
+_MAX_YUAN_DIGITS = 16
+
+
+def _storable(build: Callable[..., OrderRecord]) -> Callable[..., OrderRecord]:
+    """An order the store cannot hold raises :class:`ResponseDecodeError`, not a crash.
+
+    The models accept what the API may send (a 30-digit number, a float amount);
+    SQLite and JSON do not, so the record checks it here, naming the order.
+    """
+
+    @functools.wraps(build)
+    def checked_build(order: OrderT, **options: Any) -> OrderRecord:
+        try:
+            record = build(order, **options)
+            numbers = [record.amount_fen, record.status]
+            numbers += [v for s in record.sub_orders for v in (s.status, s.refund_status)]
+            for number in numbers:
+                if isinstance(number, int) and not -_INT64 <= number < _INT64:
+                    raise ValueError(f"{number} does not fit a 64-bit integer")
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            order_id = getattr(order, "id", None)
+            raise ResponseDecodeError(f"order {order_id!r} cannot be stored: {exc}") from exc
+        return record
+
+    return checked_build
+
+
 def _raw(value: Any) -> Any:
     """The API's own value of an enum (a plain int or str); other values as they are."""
     return value.value if isinstance(value, enum.Enum) else value
@@ -32,6 +66,7 @@ def _dumps(obj: Any) -> str:
     return orjson.dumps(unstructure(obj), option=orjson.OPT_SORT_KEYS).decode()
 
 
+@_storable
 def taobao_record(order: TaobaoOrder) -> OrderRecord:
     """A Taobao purchase order as a stored record (amount in fen, the full JSON kept)."""
     subs = [
@@ -57,12 +92,27 @@ def taobao_record(order: TaobaoOrder) -> OrderRecord:
     )
 
 
-def _fen(yuan: Decimal | None) -> int | None:
-    return None if yuan is None else int((yuan * 100).to_integral_value())
+#: The unit of 1688 order amounts (``totalAmount``). GUESS: the KA API answers fen wherever
+#: its docs show an amount (the order preview: ``sumPayment: 6400``), while upstream 1688
+#: uses yuan. Pass ``amount_unit="yuan"`` (``--alibaba-amount-unit yuan``) if yours does.
+AmountUnit = Literal["fen", "yuan"]
 
 
-def alibaba_record(order: AlibabaOrder) -> OrderRecord:
-    """A 1688 order (TradeInfo) as a stored record; 1688 amounts (yuan) become fen."""
+def _fen(amount: Decimal | None, unit: AmountUnit = "fen") -> int | None:
+    if amount is None:
+        return None
+    if unit not in ("fen", "yuan"):
+        raise ValueError(f"amount_unit must be 'fen' or 'yuan', got {unit!r}")
+    yuan = amount if unit == "yuan" else amount / 100
+    if not yuan.is_finite() or yuan.adjusted() >= _MAX_YUAN_DIGITS:
+        raise ValueError(f"amount {amount} is out of range")
+    fen = amount * 100 if unit == "yuan" else amount
+    return int(fen.to_integral_value())
+
+
+@_storable
+def alibaba_record(order: AlibabaOrder, *, amount_unit: AmountUnit = "fen") -> OrderRecord:
+    """A 1688 order (TradeInfo) as a stored record, its amount in fen (see :data:`AmountUnit`)."""
     base = order.base_info
     if base is None or base.id is None:
         raise ValueError("a 1688 order without baseInfo.id cannot be stored")
@@ -81,7 +131,7 @@ def alibaba_record(order: AlibabaOrder) -> OrderRecord:
         id=base.id,
         order_no=base.out_order_id,
         status=_raw(base.status),
-        amount_fen=_fen(base.total_amount),
+        amount_fen=_fen(base.total_amount, amount_unit),
         create_time=base.create_time,
         pay_time=base.pay_time,
         raw_json=_dumps(order),
@@ -89,7 +139,7 @@ def alibaba_record(order: AlibabaOrder) -> OrderRecord:
     )
 
 
-#: platform → (resource path on the client, record builder)
+#: platform → the function turning one of its orders into a stored record
 PLATFORMS: dict[str, Callable[[Any], OrderRecord]] = {
     "taobao": taobao_record,
     "alibaba": alibaba_record,

@@ -922,6 +922,7 @@ class TaobaoOrderRecord:
         "frag",
         "index",
         "lines",
+        "outer_id",
         "pay_ts",
         "receiver",
         "refund_hint",
@@ -939,6 +940,8 @@ class TaobaoOrderRecord:
         self.receiver: dict[str, Any] | None = None
         self.refund_hint: int | None = None
         self.remark: str | None = None
+        #: ``purchaseOrderOuterId``: the caller's ``sellerOrderNumber`` for created orders.
+        self.outer_id: str | None = None
         self.doc: dict[str, Any] | None = None
         self.frag: orjson.Fragment | None = None
 
@@ -1169,7 +1172,8 @@ def taobao_order_doc(
         pay_ts = _capped(rec.ts + _randint(rng, 20, 3600), cap)
     order_no = rec.order_no
     purchase_id = rec.purchase_id
-    outer_id = _digits(rng, 19)
+    outer_id = _digits(rng, 19)  # drawn even when set, so the rest of the order is unchanged
+    outer_id = rec.outer_id or outer_id
     alipay_no = china_time(rec.ts)[:10].replace("-", "") + "2300" + _digits(rng, 14)
     ms = rec.ts * 1000 + (rec.index * 7919) % 1000
     subs = []

@@ -724,6 +724,15 @@ class Handlers:
     def alibaba_orders_list(self, call: Call) -> Any:
         """``alibaba.orders.list``: newest first; filters orderStatus, time window, outOrderId."""
         b = call.body
+        unsupported = [
+            k for k in ("refundStatus", "modifyStartTime", "modifyEndTime") if _present(b.get(k))
+        ]
+        if unsupported:
+            # Better a clear refusal than a silently unfiltered answer that a test would trust.
+            raise BusinessError(
+                BAD_REQUEST,
+                f"the emulator does not implement the filter(s) {', '.join(unsupported)}",
+            )
         page, size = self._page_params(b, "page", 20)
         status = _str(b, "orderStatus")
         begin = _time(b, "createStartTime")
@@ -1264,7 +1273,11 @@ class Handlers:
         order_list = []
         for group in by_shop.values():
             rec = state.add_taobao_order(
-                status=0, lines=tuple(group), receiver=warehouse, remark=_str(b, "remark")
+                status=0,
+                lines=tuple(group),
+                receiver=warehouse,
+                remark=_str(b, "remark"),
+                outer_id=key,
             )
             doc = state.taobao_doc(rec)
             order_list.append(
@@ -1352,10 +1365,11 @@ class Handlers:
         return Short()
 
     def wms_update(self, call: Call) -> Any:
-        """``wms.update``: updates a package; short envelope."""
+        """``wms.update``: updates a package named by any of its three ids; short envelope."""
         b = call.body
-        if not (_present(b.get("logistics_tracking_number")) or _present(b.get("out_order_id"))):
-            raise _missing("logistics_tracking_number")
+        ids = ("out_order_id", "alibaba_order_id", "logistics_tracking_number")
+        if not any(_present(b.get(name)) for name in ids):
+            raise _missing(" or ".join(ids))
         self.state.packages.append({"kind": "update", **b})
         return Short()
 

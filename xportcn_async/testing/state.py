@@ -239,12 +239,17 @@ class EmulatorState:
         receiver: dict[str, Any] | None = None,
         remark: str | None = None,
         ts: int | None = None,
+        outer_id: str | None = None,
     ) -> TaobaoOrderRecord:
-        """Insert a new Taobao order at the top of the list (``createTime`` = now)."""
+        """Insert a new Taobao order at the top of the list (``createTime`` = now).
+
+        ``outer_id`` becomes its ``purchaseOrderOuterId`` (the caller's seller order number).
+        """
         rec = TaobaoOrderRecord(self.taobao.next_index, self.clock() if ts is None else ts, status)
         rec.lines = lines
         rec.receiver = receiver
         rec.remark = remark
+        rec.outer_id = outer_id
         self.taobao.add(rec)
         self.changed()
         return rec
