@@ -105,6 +105,14 @@ def check_page(page_num: int, page_size: int, *, num_name: str = "page_num") -> 
         raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
 
 
+def check_one_image(
+    image_base64: str | None, image_address: str | None, image_id: str | None
+) -> None:
+    """Picture searches take exactly one way to name the picture."""
+    if len([v for v in (image_base64, image_address, image_id) if v]) != 1:
+        raise ValueError("pass exactly one of image_base64, image_address or image_id")
+
+
 def check_positive(name: str, value: int) -> None:
     """Reject a quantity that is not a positive integer."""
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:

@@ -65,6 +65,7 @@ from ._base import (
     check_max_items,
     check_non_negative,
     check_not_empty,
+    check_one_image,
     check_page,
     check_positive,
     check_text,
@@ -180,8 +181,7 @@ class AlibabaProducts(Resource):
         Pass exactly one of ``image_base64``, ``image_address`` (a URL) or
         ``image_id``; ``region`` crops the picture (``"x1,x2,y1,y2"`` upstream).
         """
-        if len([v for v in (image_base64, image_address, image_id) if v]) != 1:
-            raise ValueError("pass exactly one of image_base64, image_address or image_id")
+        check_one_image(image_base64, image_address, image_id)
         check_page(begin_page, page_size, num_name="begin_page")
         body = AlibabaProductSearchRequest(
             begin_page=begin_page,

@@ -33,6 +33,7 @@ from ._base import (
     Resource,
     check_non_negative,
     check_not_empty,
+    check_one_image,
     check_page,
     check_positive,
     check_window,
@@ -49,12 +50,6 @@ __all__ = ["LOOKUP_PAGES", "LOOKUP_PAGE_SIZE", "TaobaoGroup", "TaobaoOrders", "T
 #: seller order number (``purchaseOrderOuterId``): the order, if created, is at the top.
 LOOKUP_PAGES = 4
 LOOKUP_PAGE_SIZE = 50
-
-
-def _one_image(image_base64: str | None, image_address: str | None, image_id: str | None) -> None:
-    given = [v for v in (image_base64, image_address, image_id) if v]
-    if len(given) != 1:
-        raise ValueError("pass exactly one of image_base64, image_address or image_id")
 
 
 class TaobaoProducts(Resource):
@@ -149,7 +144,7 @@ class TaobaoProducts(Resource):
         Pass exactly one of ``image_base64``, ``image_address`` (a URL) or
         ``image_id``. The answer's shape is undocumented and returned raw.
         """
-        _one_image(image_base64, image_address, image_id)
+        check_one_image(image_base64, image_address, image_id)
         check_page(begin_page, page_size, num_name="begin_page")
         body = TaobaoProductSearchRequest(
             begin_page=begin_page,
