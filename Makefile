@@ -1,12 +1,13 @@
 # Two commands on a fresh machine:
 #   make demo   sync the built-in emulator's seeded orders into demo.sqlite (no account needed)
-#   make test   lint, type-check and run the whole test suite
+#   make test   lint, type-check and run the whole test suite on every supported Python
+#               found (3.10-3.13) and once on the lowest allowed dependency versions
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test demo lint typecheck pytest bench clean
+.PHONY: test demo lint typecheck pytest matrix bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,12 +22,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy --strict xportcn_async
 
+# One quick run on the venv's own interpreter, for the edit-test loop.
 pytest: $(STAMP)
 	@$(PY) -m pytest -q -W error::ResourceWarning; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
-test: lint typecheck pytest
+# The matrix (noxfile.py): one session per interpreter plus the lowest-versions one. Under CI
+# (CI set) a supported interpreter that is missing fails the run instead of being skipped.
+matrix: $(STAMP)
+	$(VENV)/bin/nox --reuse-venv=yes
+
+test: lint typecheck matrix
 
 demo: $(STAMP)
 	$(VENV)/bin/xportcn demo --db demo.sqlite
@@ -35,4 +42,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo.sqlite
+	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache demo.sqlite

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import os
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -29,6 +31,30 @@ ACCESS_SECRET = "0123456789abcdef0123456789abcdef"
 USER_ID = "2100008388036"
 
 SYSTEM_HEADERS = ("access-key", "timestamp", "nonce-str", "user-id", "signature")
+
+
+#: ``XPORTCN_TEST_DEPTH=quick`` runs the fuzz and chaos suites smaller: the same code
+#: paths with fewer examples and orders. The test matrix (``noxfile.py``) runs them in
+#: full on the primary interpreter and quick on the others.
+QUICK = os.environ.get("XPORTCN_TEST_DEPTH", "full") == "quick"
+
+
+def depth(full: int, quick: int) -> int:
+    """``full`` normally, ``quick`` under ``XPORTCN_TEST_DEPTH=quick``."""
+    return quick if QUICK else full
+
+
+def db_rows(path: Path, sql: str, *params: object) -> list[Any]:
+    """Rows of ``sql`` read from the SQLite file at ``path``.
+
+    ``with sqlite3.connect(...)`` only ends a transaction; it does not close the
+    connection, which Python 3.13 reports as an unclosed database.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 def load_fixture(name: str) -> Any:

@@ -61,10 +61,12 @@ from xportcn_async.testing import Emulator
 from xportcn_async.transport import Envelope, decode_response
 from xportcn_async.webhooks import parse_message
 
-from .conftest import load_fixture
+from .conftest import depth, load_fixture
 
 SH = ZoneInfo("Asia/Shanghai")
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=depth(300, 40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # --------------------------------------------------------------------------- JSON strategies
 
@@ -422,7 +424,8 @@ def fits(value: Any, hint: Any) -> bool:
         return type(value) is int
     if hint is float:
         return type(value) in (int, float)
-    if isinstance(hint, type):
+    # ``origin is None``: on Python 3.10 a generic alias such as ``os.PathLike[str]`` is a type.
+    if origin is None and isinstance(hint, type):
         return isinstance(value, hint)
     return True  # IO, PathLike…: not fuzzed with wrong types here
 
@@ -438,7 +441,7 @@ WEIRD: list[Any] = [
 class Sandbox:
     """An event loop and a client pointed at a closed port, whose session counts request starts."""
 
-    runner: asyncio.Runner
+    loop: asyncio.AbstractEventLoop  # not asyncio.Runner: that is Python 3.11+
     client: XportcnClient
     started: list[str]
 
@@ -449,7 +452,7 @@ class Sandbox:
                 return await result
             return result
 
-        return self.runner.run(go())
+        return self.loop.run_until_complete(go())
 
 
 @pytest.fixture(scope="module")
@@ -470,13 +473,17 @@ def sandbox() -> Iterator[Sandbox]:
         )  # fmt: skip
         return session, client
 
-    with asyncio.Runner() as runner:
-        session, client = runner.run(make())
+    loop = asyncio.new_event_loop()
+    try:
+        session, client = loop.run_until_complete(make())
         try:
-            yield Sandbox(runner, client, started)
+            yield Sandbox(loop, client, started)
         finally:
-            runner.run(client.aclose())
-            runner.run(session.close())
+            loop.run_until_complete(client.aclose())
+            loop.run_until_complete(session.close())
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
 
 def _hints(xp: XportcnClient, name: str) -> dict[str, Any]:

@@ -7,11 +7,15 @@ import sqlite3
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import xportcn_async.sync.store as store_module
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import OrderRecord, SQLiteStore, SubOrderRecord
+
+from .conftest import db_rows
 
 T0 = datetime(2026, 4, 16, 18, 10, 12, tzinfo=CHINA_TZ)
 
@@ -35,8 +39,7 @@ def rec(i: int, *, status: int = 0, raw: str | None = None) -> OrderRecord:
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+    return db_rows(path, sql)
 
 
 async def test_upserts_are_idempotent_and_classified(tmp_path: Path) -> None:
@@ -125,3 +128,67 @@ async def test_store_must_be_open(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "o.sqlite")
     with pytest.raises(RuntimeError, match="not open"):
         await store.count()
+
+
+@pytest.fixture
+def opened_connections(monkeypatch: pytest.MonkeyPatch) -> list[sqlite3.Connection]:
+    """Every connection the store opens, to check afterwards that each was closed."""
+    opened: list[sqlite3.Connection] = []
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real_connect(*args, **kwargs)
+        opened.append(conn)
+        return conn
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", connect)
+    return opened
+
+
+def assert_all_closed(opened: list[sqlite3.Connection]) -> None:
+    assert opened, "the store opened no connection at all"
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("SELECT 1")
+    assert not [t for t in threading.enumerate() if t.name.startswith("xportcn-sqlite")]
+
+
+async def test_every_connection_is_closed_after_success_and_error(
+    tmp_path: Path, opened_connections: list[sqlite3.Connection]
+) -> None:
+    async with SQLiteStore(tmp_path / "o.sqlite") as store:
+        await store.save_page("taobao", [rec(1)], None)
+    with pytest.raises(ZeroDivisionError):
+        async with SQLiteStore(tmp_path / "o.sqlite") as store:
+            await store.save_page("taobao", [rec(2)], None)
+            _ = 1 / 0
+    assert_all_closed(opened_connections)
+
+
+async def test_a_file_that_is_not_a_database_leaves_no_connection_open(
+    tmp_path: Path, opened_connections: list[sqlite3.Connection]
+) -> None:
+    not_a_db = tmp_path / "README.md"
+    not_a_db.write_bytes(b"# not a database\n" * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        async with SQLiteStore(not_a_db):
+            pass
+    assert_all_closed(opened_connections)
+
+
+@pytest.mark.parametrize("ticks", [1, 2, 5, 20])
+async def test_cancelling_open_or_a_write_leaves_no_connection_open(
+    tmp_path: Path, opened_connections: list[sqlite3.Connection], ticks: int
+) -> None:
+    async def use() -> None:
+        async with SQLiteStore(tmp_path / "o.sqlite") as store:
+            for i in range(100):
+                await store.save_page("taobao", [rec(i)], None)
+
+    task = asyncio.create_task(use())
+    for _ in range(ticks):
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert_all_closed(opened_connections)

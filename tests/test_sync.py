@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from xportcn_async import RetryPolicy, XportcnClient
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import SQLiteStore, SyncStats, sync_orders
 
-from .conftest import sdk_tasks
+from .conftest import db_rows, sdk_tasks
 from .order_server import OrderServer
 
 XPORTCN = Path(sys.executable).parent / "xportcn"
@@ -50,15 +49,14 @@ def client_for(srv: OrderServer) -> XportcnClient:
 
 
 def db_orders(path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, raw_json FROM orders ORDER BY id"
-        ).fetchall()
+    return db_rows(
+        path,
+        "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, raw_json FROM orders ORDER BY id",
+    )
 
 
 def db_sub_orders(path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT * FROM sub_orders ORDER BY order_id, id").fetchall()
+    return db_rows(path, "SELECT * FROM sub_orders ORDER BY order_id, id")
 
 
 @pytest.mark.parametrize("windowed", [True, False])
@@ -344,8 +342,5 @@ async def test_alibaba_sync_amount_unit(tmp_path: Path, unit: str, factor: int) 
         first = (await xp.alibaba.orders.list(page=1, page_size=1)).items[0]
     assert stats.orders_new == 300
     assert first.base_info is not None and first.base_info.total_amount is not None
-    with sqlite3.connect(db) as conn:
-        [(amount,)] = conn.execute(
-            "SELECT amount_fen FROM orders WHERE id = ?", (first.base_info.id,)
-        ).fetchall()
+    [(amount,)] = db_rows(db, "SELECT amount_fen FROM orders WHERE id = ?", first.base_info.id)
     assert amount == int(first.base_info.total_amount) * factor

@@ -488,7 +488,8 @@ converter: Final = cattrs.Converter(detailed_validation=True)
 
 for _tp, _hook in ((str, _structure_str), (int, _structure_int), (bool, _structure_bool)):
     converter.register_structure_hook(_tp, _hook)
-converter.register_structure_hook(Any, _structure_any)
+# A predicate, not a class: functools.singledispatch refuses ``typing.Any`` on Python 3.10.
+converter.register_structure_hook_func(lambda tp: tp is Any, _structure_any)
 converter.register_unstructure_hook(Decimal, str)
 
 

@@ -168,7 +168,13 @@ class SQLiteStore:
         if self._executor is not None:
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xportcn-sqlite")
-        await self._run(self._open_sync)
+        try:
+            await self._run(self._open_sync)
+        except BaseException:
+            # Failed or cancelled: ``async with`` will not call close(), so close here.
+            # The open may still be running on the worker: close() queues behind it.
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close the connection and stop the worker thread (idempotent)."""
@@ -190,11 +196,15 @@ class SQLiteStore:
 
     def _open_sync(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
         self._conn = conn
 
     def _close_sync(self) -> None:
