@@ -44,10 +44,11 @@ async def test_mocked_errors_are_mapped_and_retried(mock_http: aioresponses) -> 
     assert sum(len(calls) for calls in mock_http.requests.values()) == 3
 
 
-async def test_middlewares_do_not_run_under_aioresponses(mock_http: aioresponses) -> None:
-    # The pitfall this suite guards against: aioresponses replaces the request
-    # machinery, so the signing middleware never sees the request. Signing is
-    # therefore tested against real local servers (test_middleware.py, the emulator).
+async def test_requests_are_signed_even_under_aioresponses(mock_http: aioresponses) -> None:
+    # aioresponses replaces aiohttp's request machinery, so client middlewares never
+    # run under it. The SDK signs in its transport, not in a middleware, so mocked
+    # requests carry the five system headers too (signing itself is checked against
+    # real local servers that recompute the signature: test_middleware.py, the emulator).
     mock_http.post(
         f"{BASE}/open/purchase/page", payload=load_fixture("taobao_order_list.response.json")
     )
@@ -55,4 +56,6 @@ async def test_middlewares_do_not_run_under_aioresponses(mock_http: aioresponses
         await xp.taobao.orders.list(page_num=1, page_size=10)
     [(_, calls)] = mock_http.requests.items()
     sent_headers = calls[0].kwargs.get("headers") or {}
-    assert "signature" not in {k.lower() for k in sent_headers}
+    assert {"access-key", "timestamp", "nonce-str", "user-id", "signature"} <= {
+        k.lower() for k in sent_headers
+    }

@@ -2,7 +2,7 @@
 
 * nonces: ``secrets.token_bytes`` mapped onto the alphabet with rejection sampling;
 * the clock parses each distinct ``Date`` header once;
-* the transport runs the first attempt outside tenacity and replays a failure into it.
+* every attempt of a call runs in the one tenacity loop, logged and signed afresh.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections import Counter
 
 import pytest
 
-import xportcn_async.transport as transport_module
 from xportcn_async import RetryPolicy, ServerError, XportcnClient, signing
 from xportcn_async.signing import Clock, make_nonce
 
@@ -68,18 +67,7 @@ def test_clock_reuses_a_parsed_date_but_not_the_local_time() -> None:
     assert clock.offset == 0  # within the 30 s threshold
 
 
-async def test_a_successful_first_attempt_builds_no_retry_controller(
-    client: XportcnClient, sig_server: SigServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_tenacity(*args: object, **kwargs: object) -> None:
-        raise AssertionError("AsyncRetrying built for a call that succeeded at once")
-
-    monkeypatch.setattr(transport_module, "AsyncRetrying", no_tenacity)
-    env = await client.request("POST", "/x", json={}, idempotent=True)
-    assert env.code == 200 and len(sig_server.requests) == 1
-
-
-async def test_a_failed_first_attempt_is_replayed_into_tenacity(
+async def test_a_failed_first_attempt_is_retried_logged_and_signed_afresh(
     client: XportcnClient,
     sig_server: SigServer,
     fake_sleep: FakeSleep,
@@ -90,7 +78,7 @@ async def test_a_failed_first_attempt_is_replayed_into_tenacity(
     with caplog.at_level(logging.DEBUG, logger="xportcn_async"):
         env = await client.request("POST", "/x", json={}, idempotent=True)
     assert env.code == 200
-    assert len(sig_server.requests) == 2  # the failed attempt is not sent again by the replay
+    assert len(sig_server.requests) == 2
     assert len(fake_sleep.calls) == 1 and client.transport.retries == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "attempt 1 failed" in warnings[0] and "rid-first" in warnings[0]

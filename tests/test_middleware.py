@@ -84,14 +84,16 @@ async def test_wrong_local_clock_is_corrected_from_the_date_header(
         base_url=sig_server.base_url,
         retry=RetryPolicy(sleep=fake_sleep),
     ) as xp:
-        # Simulate a local clock two hours slow: the first call is refused, the Date header teaches the offset.
+        # A local clock two hours slow: the first attempt is refused, its Date header teaches
+        # the offset, and the call is re-signed and sent once more, so it succeeds.
         real_time = xp.clock._time
         xp.clock._time = lambda: real_time() - 7200
-        with pytest.raises(AuthenticationError):
-            await xp.request("POST", "/x", json={}, idempotent=True)
+        env = await xp.request("POST", "/x", json={})  # a write: refused, so safe to re-send
+        assert env.code == 200
         assert xp.clock.offset == pytest.approx(7200, abs=2)
-        env = await xp.request("POST", "/x", json={}, idempotent=True)
-    assert env.code == 200
+        assert len(sig_server.requests) == 2 and fake_sleep.calls == [0.0]
+        await xp.request("POST", "/x", json={})
+    assert len(sig_server.requests) == 3  # learned once: no refusal any more
 
 
 async def test_explicit_clock_offset_is_used(sig_server: SigServer) -> None:

@@ -799,8 +799,10 @@ async def test_decode_error_names_endpoint_and_request_id(
     data = load_fixture("taobao_order_list.response.json")["data"]
     data["data"][0]["subOrderVOS"][0]["subOrderResult"] = "{broken"
     wire.replies["/open/purchase/page"] = data
+    # Nested JSON strings are decoded on first access: the page arrives, the field raises.
+    page = await xp.taobao.orders.list(page_num=1, page_size=10)
     with pytest.raises(ResponseDecodeError) as info:
-        await xp.taobao.orders.list(page_num=1, page_size=10)
+        _ = page.items[0].sub_orders[0].sub_order_result
     assert info.value.endpoint == "taobao.orders.list"
     assert info.value.request_id == "rid-1"
     assert info.value.errors[0].endswith("@ $.data[0].subOrderVOS[0].subOrderResult")

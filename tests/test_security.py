@@ -192,7 +192,14 @@ async def test_no_secret_or_signature_in_logs_errors_reprs_cli_or_database(
         async with client_for(emu) as xp:
             page = await xp.taobao.orders.list(page_num=1, page_size=5)
             envelope = await xp.request("POST", "/open/purchase/page", json={"pageNum": 1})
-            objects += [xp, xp.config, xp.config.retry, xp._signing, xp.transport]
+            objects += [
+                xp,
+                xp.config,
+                xp.config.retry,
+                xp.transport,
+                xp.with_options(timeout=1),
+                xp.with_raw_response,
+            ]
             objects += [xp.taobao.orders, xp.alibaba, page, envelope, page.items[0]]
             objects += [xp.taobao.orders.iter(page_size=5, begin=emu.data_begin)]
             # 2. A create whose answer is lost, without a key: outcome unknown.

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .client import XportcnClient
-from .config import DEFAULT_BASE_URL, ClientConfig, RetryPolicy
+from .config import DEFAULT_BASE_URL, ClientConfig
 from .endpoints import CATALOGUE, Endpoint, Paging, Provenance
 from .errors import (
     APIError,
@@ -18,6 +18,7 @@ from .errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
     XportcnError,
@@ -36,9 +37,10 @@ from .models import (
     TaobaoOrder,
     TaobaoOrderStatus,
 )
+from .options import RequestOptions, RetryPolicy
 from .pagination import AsyncPager, PaginationError
 from .signing import Clock, make_nonce, sign
-from .transport import Envelope
+from .transport import Envelope, RawResponse
 from .webhooks import MessageReceiver, message_handler, parse_message
 
 __version__ = "0.1.0"
@@ -69,9 +71,12 @@ __all__ = [
     "Paging",
     "Provenance",
     "RateLimitError",
+    "RawResponse",
     "RawResult",
     "RefundStatus",
+    "RequestOptions",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
     "TaobaoOrder",

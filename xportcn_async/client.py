@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Literal, NoReturn
 
 import aiohttp
 
-from .config import DEFAULT_BASE_URL, ClientConfig, RetryPolicy
+from .config import DEFAULT_BASE_URL, ClientConfig
 from .endpoints import Endpoint, resolve_endpoints
-from .errors import ConfigurationError
+from .errors import ConfigurationError, XportcnError
+from .options import DEFAULT_MAX_RESPONSE_BYTES, RequestOptions, RetryPolicy
 from .resources import (
     AddressResource,
     AlibabaGroup,
@@ -19,11 +22,10 @@ from .resources import (
     TaobaoGroup,
     WmsResource,
 )
-from .resources._checks import checked
 from .signing import Clock, Signer, SigningMiddleware, sign
-from .transport import Envelope, Transport
+from .transport import Envelope, RawResponse, Transport, raw_capture
 
-__all__ = ["XportcnClient"]
+__all__ = ["RawResponseClient", "XportcnClient"]
 
 
 class XportcnClient:
@@ -62,6 +64,7 @@ class XportcnClient:
         endpoint_paths: Mapping[str, str] | None = None,
         verify_ssl: bool = True,
         signer: Signer = sign,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         config: ClientConfig | None = None,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
@@ -83,13 +86,14 @@ class XportcnClient:
                 endpoint_paths=dict(endpoint_paths or {}),
                 verify_ssl=verify_ssl,
                 signer=signer,
+                max_response_bytes=max_response_bytes,
             )
         elif access_key is not None or access_secret is not None or user_id is not None:
             raise ConfigurationError("pass either config= or credentials, not both")
         self.config = config
         self.endpoints: Mapping[str, Endpoint] = resolve_endpoints(config.endpoint_paths)
-        self.clock = Clock(config.clock_offset)
-        self._signing = SigningMiddleware(
+        self.clock = Clock(config.clock_offset, max_offset=config.max_clock_offset)
+        signing = SigningMiddleware(
             access_key=config.access_key,
             access_secret=config.access_secret,
             user_id=config.user_id,
@@ -97,23 +101,86 @@ class XportcnClient:
             timestamp_unit=config.timestamp_unit,
             signer=config.signer,
         )
-        middlewares: tuple[aiohttp.ClientMiddlewareType, ...] = (self._signing,)
         if session is not None:
-            # Per-request middlewares replace the session's own: keep the caller's, then sign.
-            middlewares = (*getattr(session, "_middlewares", ()), self._signing)
             self._session = session
         self._closed = False
-        self.transport = Transport(
-            config=config,
-            endpoints=self.endpoints,
-            session=self._get_session,
-            middlewares=middlewares,
+        self._parent: XportcnClient | None = None
+        self._bind(
+            Transport(
+                config=config,
+                endpoints=self.endpoints,
+                session=self._get_session,
+                signer=signing,
+                clock=self.clock,
+            )
         )
-        self.address = AddressResource(self.transport)
-        self.logistics = LogisticsResource(self.transport)
-        self.alibaba = AlibabaGroup(self.transport)
-        self.taobao = TaobaoGroup(self.transport)
-        self.wms = WmsResource(self.transport)
+
+    def _bind(self, transport: Transport) -> None:
+        self.transport = transport
+        self.address = AddressResource(transport)
+        self.logistics = LogisticsResource(transport)
+        self.alibaba = AlibabaGroup(transport)
+        self.taobao = TaobaoGroup(transport)
+        self.wms = WmsResource(transport)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        max_response_bytes: int | None = None,
+    ) -> XportcnClient:
+        """A view of this client whose calls use these options (None: keep the current).
+
+        The view shares the session, connection pool, clock and rate limiter; this
+        client is unchanged. Views are cheap: make one per call if you like::
+
+            page = await xp.with_options(timeout=5).taobao.orders.list(page_size=50)
+            once = xp.with_options(retry=RetryPolicy(attempts=1))
+            traced = xp.with_options(extra_headers={"X-Trace-Id": trace_id})
+
+        See :class:`~xportcn_async.options.RequestOptions` for each option. Closing a
+        view closes nothing: the client it came from owns the session.
+        """
+        options = RequestOptions(
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            retry=retry,
+            extra_headers=extra_headers or {},
+            idempotent=idempotent,
+            max_response_bytes=max_response_bytes,
+        )
+        view = object.__new__(XportcnClient)
+        view.config = self.config
+        view.endpoints = self.endpoints
+        view.clock = self.clock
+        view._session = None
+        view._owns_session = False
+        view._closed = False
+        view._parent = self._root()
+        view._bind(self.transport.with_options(options))
+        return view
+
+    @property
+    def with_raw_response(self) -> RawResponseClient:
+        """The same operations, each returning a :class:`~xportcn_async.transport.RawResponse`.
+
+        ::
+
+            raw = await xp.with_raw_response.taobao.orders.create(...)
+            print(raw.request_id, raw.http_status, raw.headers["Date"], raw.elapsed)
+            result = raw.parse()          # what the plain call returns
+
+        Only coroutine methods (one call, one answer) are wrapped; the ``iter``
+        pagers are refused with ``TypeError`` (their pages come from many answers).
+        """
+        return RawResponseClient(self)
+
+    def _root(self) -> XportcnClient:
+        return self._parent if self._parent is not None else self
 
     @classmethod
     def from_env(cls, **options: Any) -> XportcnClient:
@@ -134,6 +201,8 @@ class XportcnClient:
         )
 
     def _get_session(self) -> aiohttp.ClientSession:
+        if self._parent is not None:
+            return self._parent._get_session()
         if self._closed:
             raise RuntimeError("this XportcnClient is closed; create a new one")
         if self._session is None:
@@ -149,7 +218,6 @@ class XportcnClient:
             )
         return self._session
 
-    @checked
     async def request(
         self,
         method: str,
@@ -159,19 +227,45 @@ class XportcnClient:
         params: Mapping[str, str] | None = None,
         data: aiohttp.FormData | None = None,
         idempotent: bool = False,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = None,
     ) -> Envelope:
         """Call any path (relative to ``base_url``) and return the decoded :class:`Envelope`.
 
         The escape hatch for endpoints the SDK does not know yet. Signed like
-        every call; errors are raised as for typed calls. Pass
-        ``idempotent=True`` for reads so that they are retried.
+        every call; errors are raised as for typed calls; the envelope carries the
+        request id, HTTP status, headers and elapsed time. Pass ``idempotent=True``
+        for reads so that they are retried. ``timeout``, ``retry``, ``extra_headers``
+        and ``max_response_bytes`` apply to this call only (as in :meth:`with_options`).
         """
-        return await self.transport.request(
-            method.upper(), path, json=json, params=params, data=data, idempotent=idempotent
+        if not isinstance(method, str) or not isinstance(path, str):
+            raise TypeError("method and path must be strings")
+        options = RequestOptions(
+            timeout=timeout,
+            retry=retry,
+            extra_headers=extra_headers or {},
+            max_response_bytes=max_response_bytes,
+        )
+        return await self.transport.send(
+            method.upper(),
+            path,
+            json=json,
+            params=params,
+            data=data,
+            idempotent=idempotent,
+            options=options,
         )
 
     async def aclose(self) -> None:
-        """Close the owned session (idempotent). A session passed in by the caller stays open."""
+        """Close the owned session (idempotent). A session passed in by the caller stays open.
+
+        On a view made by :meth:`with_options` this does nothing: the client it came
+        from owns the session.
+        """
+        if self._parent is not None:
+            return
         self._closed = True
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
@@ -207,3 +301,59 @@ class XportcnClient:
                 stacklevel=2,
                 source=self,
             )
+
+
+class RawResponseClient:
+    """``xp.with_raw_response``: the client's resource groups, each call returning a
+    :class:`~xportcn_async.transport.RawResponse` instead of its typed result.
+
+    Attribute access mirrors the client (``.taobao.orders.create``); the results are
+    not statically typed beyond ``RawResponse[Any]``.
+    """
+
+    __slots__ = ("_target",)
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __repr__(self) -> str:
+        return f"RawResponseClient({self._target!r})"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        attr = getattr(self._target, name)
+        if inspect.iscoroutinefunction(attr):
+            return _raw_call(attr)
+        if callable(attr):
+            raise TypeError(
+                f"{name}() is not one call with one answer (a pager or a helper): "
+                "with_raw_response wraps coroutine methods only"
+            )
+        return RawResponseClient(attr)
+
+
+def _raw_call(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
+        captured: list[Envelope] = []
+        token = raw_capture.set(captured)
+        try:
+            result = await method(*args, **kwargs)
+        except XportcnError as exc:
+            if not captured:
+                raise
+            # The answer arrived but does not parse: hand it out; parse() raises.
+            failure = exc
+
+            def fail() -> Any:
+                raise failure
+
+            return RawResponse(captured[-1], parse=fail)
+        finally:
+            raw_capture.reset(token)
+        if not captured:  # pragma: no cover - every coroutine method sends a request
+            raise RuntimeError(f"{method.__qualname__} sent no request")
+        return RawResponse(captured[-1], parse=lambda: result)
+
+    return call

@@ -6,15 +6,15 @@ out of ``repr``/``str`` and no error message built by the SDK contains it.
 
 from __future__ import annotations
 
-import asyncio
-import math
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import attrs
 
 from .errors import ConfigurationError
+from .options import DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy
+from .options import positive as _positive
 from .signing import Signer, sign
 
 __all__ = ["DEFAULT_BASE_URL", "ClientConfig", "RetryPolicy"]
@@ -25,59 +25,6 @@ ENV_ACCESS_KEY = "XPORTCN_ACCESS_KEY"
 ENV_ACCESS_SECRET = "XPORTCN_ACCESS_SECRET"  # noqa: S105 - the variable's name, not a secret
 ENV_USER_ID = "XPORTCN_USER_ID"
 ENV_BASE_URL = "XPORTCN_BASE_URL"
-
-
-def _positive(name: str) -> Callable[[Any, Any, Any], None]:
-    def check(_instance: Any, _attribute: Any, value: Any) -> None:
-        if value is None:
-            return
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-            or value <= 0
-        ):
-            raise ConfigurationError(f"{name} must be a positive number, got {value!r}")
-
-    return check
-
-
-@attrs.frozen(kw_only=True)
-class RetryPolicy:
-    """When and how long to wait before trying a request again.
-
-    Defaults: 3 attempts in all, full-jitter exponential backoff (a random wait
-    between 0 and ``min(backoff_cap, backoff_base * 2**(attempt-1))``), and
-    ``Retry-After`` honoured up to ``retry_after_cap`` seconds; a 429 asking
-    for a longer wait is raised at once instead of hanging.
-
-    Retried: :class:`~xportcn_async.TransportError` (which includes a JSON body
-    cut short in transit), :class:`~xportcn_async.ServerError`,
-    :class:`~xportcn_async.RateLimitError`. Never: 4xx, authentication, decode
-    errors (a complete body that is not an envelope or does not fit the model),
-    cancellation. A non-idempotent call (create, pay, refund, upload…) is retried
-    only when the request provably never reached the server; order creations
-    with the caller's key recover by looking the order up (see the resources).
-    ``sleep`` is injectable so tests can drive time without sleeping.
-    """
-
-    attempts: int = attrs.field(default=3)
-    backoff_base: float = attrs.field(default=0.5, validator=_positive("backoff_base"))
-    backoff_cap: float = attrs.field(default=8.0, validator=_positive("backoff_cap"))
-    retry_after_cap: float = attrs.field(default=60.0, validator=_positive("retry_after_cap"))
-    sleep: Callable[[float], Awaitable[None]] = attrs.field(
-        default=asyncio.sleep, eq=False, repr=False
-    )
-
-    @attempts.validator
-    def _check_attempts(self, _attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(f"retry attempts must be an integer >= 1, got {value!r}")
-
-    @classmethod
-    def disabled(cls) -> RetryPolicy:
-        """A policy that never retries (one attempt)."""
-        return cls(attempts=1)
 
 
 def _credential(name: str) -> Callable[[Any, Any, Any], None]:
@@ -107,7 +54,12 @@ class ClientConfig:
     ``timestamp_unit`` is ``"s"`` (what the docs' own sample sends) or ``"ms"``.
     ``clock_offset`` (seconds added to local time when signing) fixes a wrong
     local clock explicitly; when None the client learns it from the server's
-    ``Date`` header. ``endpoint_paths`` overrides catalogue paths by key.
+    ``Date`` header, adopting at most ``max_clock_offset`` seconds either way (24 h by
+    default; a larger skew is logged as a WARNING and ignored: one answer with a broken
+    ``Date`` must not move the clock by years). ``max_response_bytes`` caps every
+    response body after decompression (16 MiB by default; per call:
+    ``xp.with_options(max_response_bytes=...)``). ``endpoint_paths`` overrides catalogue
+    paths by key.
     ``success_codes`` are the envelope codes treated as success (the docs say
     200; some twin endpoints may answer 0 — add it here if yours do).
     ``verify_ssl`` (True by default) checks the server's TLS certificate and host
@@ -135,12 +87,21 @@ class ClientConfig:
     endpoint_paths: Mapping[str, str] = attrs.field(factory=dict)
     verify_ssl: bool = attrs.field(default=True)
     success_codes: frozenset[int] = frozenset({200})
+    max_response_bytes: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES)
+    max_clock_offset: float = attrs.field(
+        default=24 * 3600.0, validator=_positive("max_clock_offset")
+    )
     signer: Signer = attrs.field(default=sign, eq=False, repr=False)
 
     @pool_size.validator
     def _check_pool(self, _attribute: Any, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigurationError(f"pool_size must be an integer >= 1, got {value!r}")
+
+    @max_response_bytes.validator
+    def _check_max_response_bytes(self, _attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f"max_response_bytes must be an integer >= 1, got {value!r}")
 
     @verify_ssl.validator
     def _check_verify_ssl(self, _attribute: Any, value: Any) -> None:

@@ -7,6 +7,7 @@ Everything the SDK raises on purpose derives from :class:`XportcnError`, except
     ├── ConfigurationError        bad credentials / options, unknown endpoint key
     ├── TransportError            connection refused, reset, timeout, JSON cut short: no answer
     ├── ResponseDecodeError       not JSON, not an envelope, or data that does not fit the model
+    │   └── ResponseTooLargeError a body over ``max_response_bytes`` (after decompression)
     └── APIError                  the server answered with an error (HTTP status or envelope code)
         ├── AuthenticationError   401 / 403
         ├── RateLimitError        429 (``retry_after`` in seconds, or None)
@@ -29,6 +30,7 @@ __all__ = [
     "OutcomeUnknownError",
     "RateLimitError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "XportcnError",
@@ -99,6 +101,18 @@ class ResponseDecodeError(XportcnError):
         self.errors = errors or []
 
 
+class ResponseTooLargeError(ResponseDecodeError):
+    """The body grew past ``max_response_bytes`` (counted after decompression, so a gzip
+    bomb hits the same cap); the connection was dropped. Never retried: the same answer
+    would be as large again. Raise the limit for one call with
+    ``xp.with_options(max_response_bytes=...)`` if the answer is legitimately that big.
+    """
+
+    def __init__(self, message: str, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+
+
 class APIError(XportcnError):
     """The server answered with an error: an HTTP error status or an envelope ``code`` != 200.
 
@@ -146,7 +160,13 @@ class APIError(XportcnError):
 
 
 class AuthenticationError(APIError):
-    """401 / 403: wrong access key or secret, bad signature, stale timestamp, reused nonce."""
+    """401 / 403: wrong access key or secret, bad signature, stale timestamp, reused nonce.
+
+    ``clock_corrected`` is True when this answer's ``Date`` header taught the client's
+    clock a new offset: the call is then re-signed and sent once more by itself.
+    """
+
+    clock_corrected: bool = False
 
 
 class RateLimitError(APIError):

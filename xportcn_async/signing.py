@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import logging
 import secrets
 import string
 import time
@@ -30,6 +31,10 @@ _NONCE_ALPHABET = string.ascii_letters + string.digits
 NONCE_LENGTH = 32
 #: Learn a clock offset from the server's ``Date`` header only past this many seconds.
 SKEW_THRESHOLD_S = 30.0
+#: The largest offset a clock learns by default (24 h): beyond it, the server's Date is broken.
+MAX_LEARNED_OFFSET_S = 24 * 3600.0
+
+logger = logging.getLogger("xportcn_async")
 
 
 def sign(access_key: str, timestamp: str, nonce: str, access_secret: str) -> str:
@@ -69,18 +74,33 @@ class Clock:
 
     The server refuses timestamps more than 600 s away from real time. With
     ``offset=None`` the clock learns the offset from the ``Date`` header of
-    responses whenever local time and server time differ by more than 30 s; an
-    explicit ``offset`` (seconds to add to local time) is kept as given.
+    responses whenever local time and server time differ by more than 30 s, up to
+    ``max_offset`` seconds either way (a larger skew is logged once as a WARNING and
+    not adopted); an explicit ``offset`` (seconds to add to local time) is kept as given.
     """
 
-    __slots__ = ("_date_text", "_date_value", "_learn", "_offset", "_time")
+    __slots__ = (
+        "_date_text",
+        "_date_value",
+        "_learn",
+        "_max_offset",
+        "_offset",
+        "_refused",
+        "_time",
+    )
 
     def __init__(
-        self, offset: float | None = None, *, time_func: Callable[[], float] = time.time
+        self,
+        offset: float | None = None,
+        *,
+        time_func: Callable[[], float] = time.time,
+        max_offset: float = MAX_LEARNED_OFFSET_S,
     ) -> None:
         self._learn = offset is None
         self._offset = offset or 0.0
         self._time = time_func
+        self._max_offset = max_offset
+        self._refused = ""
         # The last Date header parsed: it changes once a second, answers come far more often.
         self._date_text = ""
         self._date_value = 0.0
@@ -99,21 +119,35 @@ class Clock:
         now = self.now()
         return str(int(now * 1000)) if unit == "ms" else str(int(now))
 
-    def observe_date_header(self, value: str | None) -> None:
-        """Learn the offset from an HTTP ``Date`` header when the skew exceeds 30 s."""
+    def observe_date_header(self, value: str | None) -> bool:
+        """Learn the offset from an HTTP ``Date`` header; True when the offset changed."""
         if not self._learn or not value:
-            return
+            return False
         if value == self._date_text:
             server = self._date_value
         else:
             try:
                 server = email.utils.parsedate_to_datetime(value).timestamp()
             except (TypeError, ValueError, IndexError, OverflowError):
-                return
+                return False
             self._date_text, self._date_value = value, server
         skew = server - self._time()
         # Date has a one-second resolution: below the threshold, trust the local clock.
-        self._offset = skew if abs(skew) > SKEW_THRESHOLD_S else 0.0
+        learned = skew if abs(skew) > SKEW_THRESHOLD_S else 0.0
+        if abs(learned) > self._max_offset:
+            if value != self._refused:
+                self._refused = value
+                logger.warning(
+                    "the server's Date header (%s) is %.0f s away from this machine's clock, "
+                    "more than the %.0f s a clock may learn: not adopted",
+                    value,
+                    skew,
+                    self._max_offset,
+                )
+            return False
+        changed = abs(learned - self._offset) > SKEW_THRESHOLD_S
+        self._offset = learned
+        return changed
 
 
 class SigningMiddleware:

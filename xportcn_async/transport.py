@@ -1,24 +1,33 @@
-"""One request, end to end: encode, send, decode the envelope, map errors, retry.
+"""The request pipeline: one call, end to end, in one place.
 
-The signing middleware sits on the aiohttp session (it runs once per attempt);
-this module decides what an answer means and whether to try again.
+:meth:`Transport.send` is the only path to the network. For every call it resolves the
+:class:`~xportcn_async.options.RequestOptions`, then runs one tenacity loop; each attempt
+waits for the rate limiter, signs (fresh nonce and timestamp), sends, reads the body as a
+stream under ``max_response_bytes`` (after decompression), feeds the ``Date`` header to the
+clock, decodes the envelope and maps errors to typed exceptions. After a failed attempt
+:meth:`RetryPolicy.decide <xportcn_async.options.RetryPolicy.decide>` says whether to try
+again and after how long. The answer is an :class:`Envelope` carrying the request id,
+HTTP status, headers and elapsed time; :class:`RawResponse` is what
+``xp.with_raw_response`` hands out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import logging
 import time
+import zlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aiohttp
 import attrs
 import orjson
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState
 
-from .config import ClientConfig, RetryPolicy
+from .config import ClientConfig
 from .endpoints import Endpoint
 from .errors import (
     APIError,
@@ -28,12 +37,28 @@ from .errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
 )
-from .retry import compute_wait, describe, is_retryable
+from .options import RequestOptions, RetryPolicy
+from .signing import Clock, SigningMiddleware
 
-__all__ = ["Envelope", "RateLimiter", "Transport", "decode_response", "error_class_for"]
+__all__ = [
+    "Envelope",
+    "RateLimiter",
+    "RawResponse",
+    "Transport",
+    "decode_response",
+    "error_class_for",
+]
+
+T = TypeVar("T")
+
+#: Set by ``xp.with_raw_response`` around one call: every successful envelope is appended.
+raw_capture: contextvars.ContextVar[list[Envelope] | None] = contextvars.ContextVar(
+    "xportcn_raw_capture", default=None
+)
 
 logger = logging.getLogger("xportcn_async")
 
@@ -44,7 +69,8 @@ _EXCERPT = 200
 class Envelope:
     """A decoded answer: the envelope fields plus the HTTP status and headers.
 
-    ``data`` is the envelope's ``data`` as decoded JSON (dict, list, scalar or None).
+    ``data`` is the envelope's ``data`` as decoded JSON (dict, list, scalar or None);
+    ``elapsed`` the seconds the successful attempt took (sending to the last body byte).
     """
 
     request_id: str | None
@@ -54,6 +80,49 @@ class Envelope:
     data: Any
     http_status: int
     headers: Mapping[str, str] = attrs.field(repr=False)
+    elapsed: float = 0.0
+
+
+@attrs.frozen
+class RawResponse(Generic[T]):
+    """A successful answer as it came, with the typed result one :meth:`parse` away.
+
+    ``xp.with_raw_response.taobao.orders.create(...)`` returns one: give
+    :attr:`request_id` to Xportcn support. :meth:`parse` returns exactly what the plain
+    call returns (or raises what it would raise, e.g. a ``ResponseDecodeError``).
+    """
+
+    envelope: Envelope
+    _parse: Callable[[], T] = attrs.field(repr=False, alias="parse")
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``requestId``."""
+        return self.envelope.request_id
+
+    @property
+    def http_status(self) -> int:
+        """The HTTP status of the answer."""
+        return self.envelope.http_status
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The HTTP headers of the answer."""
+        return self.envelope.headers
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds the successful attempt took."""
+        return self.envelope.elapsed
+
+    @property
+    def data(self) -> Any:
+        """The envelope's ``data`` as decoded JSON."""
+        return self.envelope.data
+
+    def parse(self) -> T:
+        """The typed result of the call."""
+        return self._parse()
 
 
 def error_class_for(status: int) -> type[APIError]:
@@ -141,6 +210,7 @@ def decode_response(
     *,
     endpoint: str | None = None,
     success_codes: frozenset[int] = frozenset({200}),
+    elapsed: float = 0.0,
 ) -> Envelope:
     """Turn an HTTP answer into an :class:`Envelope` or raise the matching error.
 
@@ -210,6 +280,7 @@ def decode_response(
         data=doc.get("data"),
         http_status=status,
         headers=headers,
+        elapsed=elapsed,
     )
 
 
@@ -239,12 +310,33 @@ class RateLimiter:
             await self._sleep(slot - now)
 
 
-class Transport:
-    """Sends requests for a client: one attempt at a time, retried per the policy.
+class _Counter:
+    """Retries performed, shared by a client and every view of it (``with_options``)."""
 
-    ``retries`` counts the retries performed so far (all endpoints), which the
-    bulk sync reports in its statistics.
+    __slots__ = ("retries",)
+
+    def __init__(self) -> None:
+        self.retries = 0
+
+
+class Transport:
+    """Sends requests for a client; :meth:`send` is the pipeline (module docstring).
+
+    A transport and the views made by :meth:`with_options` share the session, the clock,
+    the rate limiter and the retry counter; only the options differ. ``retries`` counts
+    the retries performed so far by all of them, which the bulk sync reports.
     """
+
+    __slots__ = (
+        "_clock",
+        "_config",
+        "_counter",
+        "_endpoints",
+        "_limiter",
+        "_options",
+        "_session",
+        "_signer",
+    )
 
     def __init__(
         self,
@@ -252,24 +344,44 @@ class Transport:
         config: ClientConfig,
         endpoints: Mapping[str, Endpoint],
         session: Callable[[], aiohttp.ClientSession],
-        middlewares: tuple[aiohttp.ClientMiddlewareType, ...],
+        signer: SigningMiddleware,
+        clock: Clock,
     ) -> None:
         self._config = config
         self._endpoints = endpoints
         self._session = session
-        self._middlewares = middlewares
-        self._policy = config.retry
+        self._signer = signer
+        self._clock = clock
         self._limiter = (
             RateLimiter(config.max_requests_per_second, sleep=config.retry.sleep)
             if config.max_requests_per_second
             else None
         )
-        self.retries = 0
+        self._counter = _Counter()
+        self._options = RequestOptions()
+
+    def with_options(self, options: RequestOptions) -> Transport:
+        """A view with ``options`` laid over this one's; everything else is shared."""
+        view = object.__new__(Transport)
+        for name in Transport.__slots__:
+            object.__setattr__(view, name, getattr(self, name))
+        view._options = self._options.merged(options)
+        return view
+
+    @property
+    def options(self) -> RequestOptions:
+        """The options every call of this transport starts from."""
+        return self._options
+
+    @property
+    def retries(self) -> int:
+        """Retries performed so far by this transport and its views."""
+        return self._counter.retries
 
     @property
     def policy(self) -> RetryPolicy:
-        """The retry policy of every call."""
-        return self._policy
+        """The retry policy of a call made without options of its own."""
+        return self._options.retry or self._config.retry
 
     def endpoint(self, key: str) -> Endpoint:
         """The catalogue entry for ``key`` (with the client's path overrides)."""
@@ -285,10 +397,11 @@ class Transport:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         data: aiohttp.FormData | None = None,
+        options: RequestOptions | None = None,
     ) -> Envelope:
         """Call the catalogue operation ``key``; retries follow its idempotency."""
         ep = self.endpoint(key)
-        return await self.request(
+        return await self.send(
             ep.method,
             ep.path,
             json=json,
@@ -296,9 +409,10 @@ class Transport:
             data=data,
             idempotent=ep.idempotent,
             endpoint=key,
+            options=options,
         )
 
-    async def request(
+    async def send(
         self,
         method: str,
         path: str,
@@ -308,45 +422,78 @@ class Transport:
         data: aiohttp.FormData | None = None,
         idempotent: bool = False,
         endpoint: str | None = None,
+        options: RequestOptions | None = None,
     ) -> Envelope:
-        """Send one logical request with retries; see :mod:`xportcn_async.retry` for the rules."""
+        """Send one logical request: attempts in one tenacity loop, decided by the policy."""
         if not path.startswith("/"):
             raise ValueError(f"path must start with '/', got {path!r}")
+        opts = self._options.merged(options) if options is not None else self._options
+        if opts.idempotent is not None:
+            idempotent = opts.idempotent
+        policy = opts.retry or self._config.retry
         label = endpoint or f"{method} {path}"
         body: Any = data
-        headers: dict[str, str] | None = None
+        content_type: dict[str, str] = {}
         if json is not None:
             try:
                 body = orjson.dumps(json)
             except TypeError as exc:  # orjson.JSONEncodeError: refused before anything is sent
                 raise ValueError(f"[{label}] the JSON body cannot be encoded: {exc}") from None
-            headers = {"Content-Type": "application/json"}
-        try:
-            # Fast path: the first attempt runs without building the retry machinery.
-            # A failure is replayed as attempt 1 inside tenacity (below), which then
-            # decides, waits, logs and retries exactly as if it had run it.
-            try:
-                return await self._attempt(
-                    method,
-                    path,
-                    body=body,
-                    headers=headers,
-                    params=params,
-                    label=label,
-                    attempt_number=1,
-                )
-            except Exception as exc:
-                first_failure = exc
-            return await self._retry(
-                first_failure,
-                method,
-                path,
-                body=body,
-                headers=headers,
-                params=params,
-                label=label,
-                idempotent=idempotent,
+            content_type = {"Content-Type": "application/json"}
+        attempt = _Attempt(
+            transport=self,
+            method=method,
+            url=self._config.base_url + path,
+            body=body,
+            headers={**opts.extra_headers, **content_type},
+            params=params,
+            label=label,
+            timeout=aiohttp.ClientTimeout(
+                total=opts.timeout or self._config.total_timeout,
+                connect=opts.connect_timeout or self._config.connect_timeout,
+            ),
+            limit=opts.max_response_bytes or self._config.max_response_bytes,
+        )
+        waits: dict[int, float] = {}
+
+        def should_retry(state: RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome is not None else None
+            if error is None:
+                return False
+            wait = policy.decide(error, state.attempt_number, idempotent=idempotent)
+            if wait is None:
+                return False
+            waits[state.attempt_number] = wait
+            return True
+
+        def before_sleep(state: RetryCallState) -> None:
+            self._counter.retries += 1
+            exc = state.outcome.exception() if state.outcome else None
+            logger.warning(
+                "retrying %s: attempt %d failed (%s: %s); request_id=%s; waiting %.2fs",
+                label,
+                state.attempt_number,
+                type(exc).__name__,
+                exc,
+                getattr(exc, "request_id", None),
+                waits[state.attempt_number],
             )
+
+        retrying = AsyncRetrying(
+            retry=should_retry,
+            wait=lambda state: waits[state.attempt_number],
+            sleep=policy.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            async for try_ in retrying:
+                with try_:
+                    env = await attempt.run(try_.retry_state.attempt_number)
+                    captured = raw_capture.get()
+                    if captured is not None:
+                        captured.append(env)
+                    return env
         except TransportError as exc:
             if idempotent or not exc.request_sent or isinstance(exc, OutcomeUnknownError):
                 raise
@@ -357,135 +504,189 @@ class Transport:
                 endpoint=exc.endpoint,
                 request_sent=True,
             ) from exc
-
-    async def _retry(
-        self,
-        first_failure: Exception,
-        method: str,
-        path: str,
-        *,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        params: Mapping[str, str] | None,
-        label: str,
-        idempotent: bool,
-    ) -> Envelope:
-        """Attempts 2… after attempt 1 failed with ``first_failure`` (tenacity decides)."""
-        policy = self._policy
-
-        def before_sleep(state: RetryCallState) -> None:
-            self.retries += 1
-            exc = state.outcome.exception() if state.outcome else None
-            logger.warning(
-                "retrying %s: attempt %d failed (%s); request_id=%s; waiting %.2fs",
-                label,
-                state.attempt_number,
-                describe(exc),
-                getattr(exc, "request_id", None),
-                state.upcoming_sleep,
-            )
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=lambda state: compute_wait(
-                state.outcome.exception() if state.outcome else None,
-                state.attempt_number,
-                policy,
-            ),
-            retry=retry_if_exception(
-                lambda exc: is_retryable(exc, idempotent=idempotent, policy=policy)
-            ),
-            sleep=policy.sleep,
-            before_sleep=before_sleep,
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                number = attempt.retry_state.attempt_number
-                if number == 1:
-                    raise first_failure  # the outcome of the attempt already made
-                return await self._attempt(
-                    method,
-                    path,
-                    body=body,
-                    headers=headers,
-                    params=params,
-                    label=label,
-                    attempt_number=number,
-                )
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
-    async def _attempt(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        params: Mapping[str, str] | None,
-        label: str,
-        attempt_number: int,
-    ) -> Envelope:
-        if self._limiter is not None:
-            await self._limiter.acquire()
-        url = self._config.base_url + path
+
+#: What the SDK asks for and can inflate itself (see :meth:`_Attempt._read`).
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+def _inflater(encoding: str, label: str, status: int) -> Any:
+    """A ``zlib`` decompressor for ``Content-Encoding``, or None for an identity body."""
+    name = encoding.strip().lower()
+    if name in ("", "identity"):
+        return None
+    if name in ("gzip", "x-gzip"):
+        return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    if name == "deflate":  # zlib-wrapped, as RFC 9110 says (a raw stream is refused as broken)
+        return zlib.decompressobj(wbits=zlib.MAX_WBITS)
+    raise ResponseDecodeError(
+        f"[{label}] HTTP {status}: the body uses Content-Encoding {encoding!r}, which was "
+        f"not asked for (Accept-Encoding: {ACCEPT_ENCODING})",
+        http_status=status,
+        endpoint=label,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Attempt:
+    """Everything one attempt of a call needs; :meth:`run` makes one attempt."""
+
+    transport: Transport
+    method: str
+    url: str
+    body: Any
+    headers: Mapping[str, str]
+    params: Mapping[str, str] | None
+    label: str
+    timeout: aiohttp.ClientTimeout
+    limit: int
+
+    async def run(self, number: int) -> Envelope:
+        """Wait for a slot, sign, send, read under the cap, decode; raise the typed error."""
+        t = self.transport
+        if t._limiter is not None:
+            await t._limiter.acquire()
+        # Signed last: the five system headers win over an extra header of the same name.
+        headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **t._signer.headers()}
         started = time.perf_counter()
+        clock_corrected = False
         try:
-            async with self._session().request(
-                method,
-                url,
-                data=body,
-                params=params,
+            async with t._session().request(
+                self.method,
+                self.url,
+                data=self.body,
+                params=self.params,
                 headers=headers,
-                middlewares=self._middlewares,
+                timeout=self.timeout,
+                auto_decompress=False,
             ) as resp:
-                raw = await resp.read()
+                clock_corrected = t._clock.observe_date_header(resp.headers.get("Date"))
+                raw = await self._read(resp)
                 status = resp.status
                 resp_headers: Mapping[str, str] = resp.headers
+        except ResponseDecodeError as exc:  # too large, or a compression it cannot undo
+            self._log(number, started, "-", error=type(exc).__name__)
+            raise
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             # Nothing was written to the server: safe to retry even a create.
-            self._log(method, path, "-", None, None, attempt_number, started, type(exc).__name__)
+            self._log(number, started, "-", error=type(exc).__name__)
+            reason = self._timeout_reason(exc) or str(exc)
             raise TransportError(
-                f"[{label}] cannot connect: {exc}", endpoint=label, request_sent=False
+                f"[{self.label}] cannot connect: {reason}", endpoint=self.label, request_sent=False
             ) from exc
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            self._log(method, path, "-", None, None, attempt_number, started, type(exc).__name__)
-            reason = str(exc) or type(exc).__name__
-            raise TransportError(f"[{label}] {reason}", endpoint=label) from exc
+            self._log(number, started, "-", error=type(exc).__name__)
+            reason = self._timeout_reason(exc) or str(exc) or type(exc).__name__
+            raise TransportError(f"[{self.label}] {reason}", endpoint=self.label) from exc
+        elapsed = time.perf_counter() - started
         try:
             env = decode_response(
                 status,
                 resp_headers,
                 raw,
-                endpoint=label,
-                success_codes=self._config.success_codes,
+                endpoint=self.label,
+                success_codes=t._config.success_codes,
+                elapsed=elapsed,
             )
         except APIError as exc:
-            self._log(method, path, status, exc.code, exc.request_id, attempt_number, started)
+            if isinstance(exc, AuthenticationError):
+                exc.clock_corrected = clock_corrected
+            self._log(number, started, status, exc.code, exc.request_id)
             raise
         except (ResponseDecodeError, TransportError):
-            self._log(method, path, status, None, None, attempt_number, started, "undecodable")
+            self._log(number, started, status, error="undecodable")
             raise
-        self._log(method, path, status, env.code, env.request_id, attempt_number, started)
+        self._log(number, started, status, env.code, env.request_id)
         return env
 
-    @staticmethod
+    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
+        """The body, refused once it grows past the limit (counted after decompression).
+
+        aiohttp's own decompression is off for our requests (``auto_decompress=False``):
+        how much it inflates per network chunk differs between its releases, and a
+        1 MiB gzip body inflating to 1 GiB must never be held in memory. Here each
+        chunk is inflated at most up to the limit (``zlib``'s ``max_length``).
+        """
+        declared = resp.content_length
+        if declared is not None and declared > self.limit:
+            resp.close()
+            raise self._too_large(resp.status, f"Content-Length {declared}")
+        inflater = _inflater(resp.headers.get("Content-Encoding", ""), self.label, resp.status)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_any():
+            pending = chunk
+            while pending:
+                if inflater is None:
+                    out, pending = pending, b""
+                else:
+                    try:
+                        out = inflater.decompress(pending, self.limit - size + 1)
+                    except zlib.error as exc:
+                        why = f"its compression is broken ({exc})"
+                        raise self._undecodable(resp.status, why) from exc
+                    pending = inflater.unconsumed_tail
+                size += len(out)
+                if size > self.limit:
+                    resp.close()  # drop the connection: the rest is never read
+                    raise self._too_large(resp.status, f"more than {self.limit} bytes")
+                chunks.append(out)
+        if inflater is not None and not inflater.eof:
+            raise TransportError(
+                f"[{self.label}] HTTP {resp.status}: the compressed body stops in the middle "
+                "(cut short in transit)",
+                endpoint=self.label,
+            )
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _undecodable(self, status: int, why: str) -> ResponseDecodeError:
+        return ResponseDecodeError(
+            f"[{self.label}] HTTP {status}: the body cannot be read: {why}",
+            http_status=status,
+            endpoint=self.label,
+        )
+
+    def _too_large(self, status: int, seen: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"[{self.label}] HTTP {status}: the response body is larger than the "
+            f"{self.limit}-byte limit ({seen}); the connection was dropped. Raise it for "
+            "this call with xp.with_options(max_response_bytes=...) if the answer is "
+            "legitimately that large.",
+            limit=self.limit,
+            http_status=status,
+            endpoint=self.label,
+        )
+
+    def _timeout_reason(self, exc: BaseException) -> str | None:
+        """Which timeout fired, and its value; None when ``exc`` is not a timeout."""
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return f"the connect timeout ({self.timeout.connect} s) expired"
+        if isinstance(exc, aiohttp.SocketTimeoutError):
+            return f"the read timeout ({self.timeout.sock_read} s) expired"
+        if isinstance(exc, asyncio.TimeoutError):
+            return (
+                f"the timeout for one attempt ({self.timeout.total} s, connect + send + "
+                "read the whole body) expired"
+            )
+        return None
+
     def _log(
-        method: str,
-        path: str,
-        status: int | str,
-        code: int | None,
-        request_id: str | None,
+        self,
         attempt: int,
         started: float,
+        status: int | str,
+        code: int | None = None,
+        request_id: str | None = None,
+        *,
         error: str | None = None,
     ) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
             return
         logger.debug(
             "%s %s -> HTTP %s code=%s request_id=%s attempt=%d elapsed_ms=%.1f%s",
-            method,
-            path,
+            self.method,
+            self.url,
             status,
             code,
             request_id,

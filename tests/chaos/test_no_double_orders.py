@@ -4,8 +4,9 @@ The emulator's ``reset_after`` (handle, then drop the connection), ``delay``
 (handle, then answer after the client gave up) and ``truncate`` (handle, then
 send a body cut short) faults commit the order and lose the answer. With the
 caller's key (1688 ``out_order_id``, Taobao ``seller_order_number``) the SDK
-looks the order up and returns it; without one it raises
-``OutcomeUnknownError``. The emulator's counters prove how many orders exist:
+looks the order up and returns it; when the lookup finds nothing, or there is no
+key, it raises ``OutcomeUnknownError`` and never sends the create again (a lookup
+that finds nothing does not prove that no order was made). The emulator's counters prove how many orders exist:
 ``orders_created`` counts real creations, ``duplicates_avoided`` the creates it
 answered from its own idempotency record (the server-side safety net, which the
 SDK should not even need).
@@ -111,19 +112,23 @@ async def test_lost_answer_with_a_key_returns_the_order_instead_of_a_second_one(
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("fault", NOTHING_DONE)
-async def test_lost_answer_of_a_create_that_never_happened_is_sent_again_once(
+async def test_lost_answer_and_no_order_found_is_outcome_unknown_and_never_sent_again(
     platform: str, fault: str
 ) -> None:
     endpoint = PLATFORMS[platform]
     sleep = FakeSleep()
     async with emulator(endpoint, fault) as emu, client(emu, sleep) as xp:
+        with pytest.raises(OutcomeUnknownError, match="no order with") as info:
+            await create(xp, platform, key="K-2")
+        assert "not sent again" in str(info.value)
+        assert emu.counters.requests[endpoint] == 1  # looked up, not found: not re-sent
+        assert not emu.counters.orders_created
+        assert xp.transport.retries == 0 and not sleep.calls
+        # The caller, having checked, creates it again with the same key: one order.
         result = await create(xp, platform, key="K-2")
-        counters = emu.counters
-        assert not result.recovered and result.success
         assert result_ids(result, platform) == orders_with_key(emu, platform, "K-2")
-        assert xp.transport.retries == 1 and len(sleep.calls) == 1
+        counters = emu.counters
     assert counters.orders_created == Counter({platform: 1})
-    assert counters.requests[endpoint] == 2  # looked up first: not found, so sent again
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -174,12 +179,27 @@ async def test_fifty_creates_under_random_faults_make_fifty_orders(platform: str
     rule = FaultRule(reset_after=0.15, reset=0.1, truncate=0.1, server_error=0.1)
     plan = FaultPlan(endpoints={endpoint: rule}, seed=11)
     async with Emulator(orders=60, seed=5, faults=plan) as emu:
+        results: dict[int, Any] = {}
+        unknown: list[int] = []
         async with client(emu) as xp:
-            results = [await create(xp, platform, key=f"K-{n}") for n in range(50)]
+            for n in range(50):
+                try:
+                    results[n] = await create(xp, platform, key=f"K-{n}")
+                except OutcomeUnknownError:
+                    unknown.append(n)
+            # The SDK never re-sent those; none of them made an order.
+            assert all(not orders_with_key(emu, platform, f"K-{n}") for n in unknown)
+            emu.set_faults()
+            for n in unknown:  # what a caller does after checking: create again, same key
+                results[n] = await create(xp, platform, key=f"K-{n}")
         counters = emu.counters
-        for n, result in enumerate(results):
+        for n, result in results.items():
             assert result_ids(result, platform) == orders_with_key(emu, platform, f"K-{n}")
-    recovered = sum(r.recovered for r in results)
+    recovered = sum(r.recovered for r in results.values())
     assert counters.orders_created == Counter({platform: 50})  # never two orders for one key
     assert recovered == counters.faults["reset_after"] + counters.faults["truncate"] > 0
-    print(f"\n{platform}: 50 creates, faults {dict(counters.faults)}, {recovered} recovered")
+    assert len(unknown) == counters.faults["reset"] + counters.faults["server_error"] > 0
+    print(
+        f"\n{platform}: 50 creates, faults {dict(counters.faults)}, {recovered} recovered, "
+        f"{len(unknown)} outcome unknown (none created, created on the caller's second call)"
+    )

@@ -24,6 +24,7 @@ from ..serde import (
     Money,
     fen_to_yuan,
 )
+from ._validators import aware, instance, optional_id, optional_ids, optional_str_map, window
 from .address import AddressParam
 from .common import RequestModel, WireModel
 
@@ -212,14 +213,28 @@ class AlibabaOrderListRequest(RequestModel):
 
     page: int = 1
     page_size: int = 20
-    order_status: AlibabaOrderStatus | str | None = None
-    create_start_time: ChinaDateTime | None = None
-    create_end_time: ChinaDateTime | None = None
-    modify_start_time: ChinaDateTime | None = None
-    modify_end_time: ChinaDateTime | None = None
-    refund_status: str | None = None
-    out_order_id: str | None = None
-    order_ids: list[IntId] | None = None
+    order_status: AlibabaOrderStatus | str | None = attrs.field(
+        default=None, validator=instance(str)
+    )
+    create_start_time: ChinaDateTime | None = attrs.field(
+        default=None, alias="create_start", validator=aware
+    )
+    create_end_time: ChinaDateTime | None = attrs.field(
+        default=None, alias="create_end", validator=aware
+    )
+    modify_start_time: ChinaDateTime | None = attrs.field(
+        default=None, alias="modify_start", validator=aware
+    )
+    modify_end_time: ChinaDateTime | None = attrs.field(
+        default=None, alias="modify_end", validator=aware
+    )
+    refund_status: str | None = attrs.field(default=None, validator=instance(str))
+    out_order_id: str | None = attrs.field(default=None, validator=instance(str))
+    order_ids: list[IntId] | None = attrs.field(default=None, converter=optional_ids)
+
+    def __attrs_post_init__(self) -> None:
+        window(self, "create_start_time", "create_end_time")
+        window(self, "modify_start_time", "modify_end_time")
 
 
 @attrs.frozen(kw_only=True)
@@ -316,20 +331,22 @@ class AlibabaProductSearchRequest(RequestModel):
     comma list (``shipInToday,ksCiphertext``); ``country`` is the language (``en``).
     """
 
-    keyword: str | None = None
+    keyword: str | None = attrs.field(default=None, validator=instance(str))
     begin_page: int = 1
     page_size: int = 20
-    country: str | None = None
-    filter: str | None = None
-    sort: Annotated[dict[str, str], JSON_STRING] | None = None
-    out_member_id: str | None = None
-    price_start: str | None = None
-    price_end: str | None = None
-    category_id: IntId | None = None
-    image_base64: str | None = None
-    image_address: str | None = None
-    image_id: str | None = None
-    region: str | None = None
+    country: str | None = attrs.field(default=None, validator=instance(str))
+    filter: str | None = attrs.field(default=None, validator=instance(str))
+    sort: Annotated[dict[str, str], JSON_STRING] | None = attrs.field(
+        default=None, converter=optional_str_map
+    )
+    out_member_id: str | None = attrs.field(default=None, validator=instance(str))
+    price_start: str | None = attrs.field(default=None, validator=instance(str))
+    price_end: str | None = attrs.field(default=None, validator=instance(str))
+    category_id: IntId | None = attrs.field(default=None, converter=optional_id)
+    image_base64: str | None = attrs.field(default=None, validator=instance(str))
+    image_address: str | None = attrs.field(default=None, validator=instance(str))
+    image_id: str | None = attrs.field(default=None, validator=instance(str))
+    region: str | None = attrs.field(default=None, validator=instance(str))
 
 
 @attrs.frozen(kw_only=True)
@@ -489,11 +506,11 @@ class AlibabaPoolRequest(RequestModel):
     Reuse one ``task_id`` for every page of a walk.
     """
 
-    offer_pool_id: str
-    task_id: str
+    offer_pool_id: str = attrs.field(validator=instance(str, optional=False))
+    task_id: str = attrs.field(validator=instance(str, optional=False))
     page_no: int = 1
     page_size: int = 20
-    cate_id: str | None = None
-    language: str | None = None
-    sort_field: str | None = None
-    sort_type: str | None = None
+    cate_id: str | None = attrs.field(default=None, validator=instance(str))
+    language: str | None = attrs.field(default=None, validator=instance(str))
+    sort_field: str | None = attrs.field(default=None, validator=instance(str))
+    sort_type: str | None = attrs.field(default=None, validator=instance(str))

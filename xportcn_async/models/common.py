@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import attrs
 
-from ..serde import converter
+from ..serde import register_hooks
 
 __all__ = ["EMPTY_EXTRA", "Page", "RawResult", "RequestModel", "WireModel"]
 
@@ -97,5 +97,8 @@ class RawResult:
         return default
 
 
-converter.register_structure_hook(RawResult, lambda value, _: RawResult(value))
-converter.register_unstructure_hook(RawResult, lambda result: result.data)
+register_hooks(
+    RawResult,
+    structure=lambda value, _: RawResult(value),
+    unstructure=lambda result: result.data,
+)

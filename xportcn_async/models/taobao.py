@@ -8,6 +8,7 @@ from the twin docs and their responses from the upstream Taobao API.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from ..serde import (
     UnixMs,
     fen_to_yuan,
 )
+from ._validators import blank_to_none, instance, optional_id
 from .address import TaobaoReceiver, WarehouseAddress
 from .common import RequestModel, WireModel
 
@@ -95,11 +97,13 @@ class TaobaoOrderListRequest(RequestModel):
 
     page_num: int = 1
     page_size: int = 10
-    order_no: str | None = None
-    purchase_id: IntId | None = None
-    status: TaobaoOrderStatus | int | None = None
-    begin_date_time: ChinaDateTime | None = None
-    end_date_time: ChinaDateTime | None = None
+    order_no: str | None = attrs.field(
+        default=None, converter=blank_to_none, validator=instance(str)
+    )
+    purchase_id: IntId | None = attrs.field(default=None, converter=optional_id)
+    status: TaobaoOrderStatus | int | None = attrs.field(default=None, validator=instance(int))
+    begin_date_time: ChinaDateTime | None = attrs.field(default=None, validator=instance(datetime))
+    end_date_time: ChinaDateTime | None = attrs.field(default=None, validator=instance(datetime))
 
 
 @attrs.frozen(kw_only=True)
@@ -405,10 +409,10 @@ class TaobaoProduct(WireModel):
 class TaobaoProductSearchRequest(RequestModel):
     """Body of ``taobao.products.search`` / ``search_by_image`` (GUESS: mirrors the 1688 search)."""
 
-    keyword: str | None = None
+    keyword: str | None = attrs.field(default=None, validator=instance(str))
     begin_page: int = 1
     page_size: int = 20
-    country: str | None = None
-    image_base64: str | None = None
-    image_address: str | None = None
-    image_id: str | None = None
+    country: str | None = attrs.field(default=None, validator=instance(str))
+    image_base64: str | None = attrs.field(default=None, validator=instance(str))
+    image_address: str | None = attrs.field(default=None, validator=instance(str))
+    image_id: str | None = attrs.field(default=None, validator=instance(str))

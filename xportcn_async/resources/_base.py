@@ -8,7 +8,6 @@ HTTP code lives here: signing, retries and error mapping are the transport's.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -17,7 +16,6 @@ import aiohttp
 import attrs
 
 from .. import serde
-from ._checks import checked
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -30,17 +28,12 @@ T = TypeVar("T")
 class Resource:
     """A group of operations sharing one :class:`~xportcn_async.transport.Transport`.
 
-    Every public method of a subclass checks its arguments' types against its
-    signature before anything is sent (``ValueError``; see :mod:`._checks`).
+    Argument types are checked statically (mypy); argument values by the
+    ``check_*`` helpers below and the request models' validators, before
+    anything is sent (``ValueError``, or ``TypeError`` for a wrong type).
     """
 
     __slots__ = ("_transport",)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        for name, value in list(vars(cls).items()):
-            if not name.startswith("_") and inspect.isfunction(value):
-                setattr(cls, name, checked(value, owner=f"{cls.__name__}.{name}"))
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
@@ -170,9 +163,63 @@ def check_max_items(name: str, value: Sequence[Any] | None, limit: int) -> None:
         raise ValueError(f"{name} takes at most {limit} items, got {len(value)}")
 
 
+def check_id(name: str, value: str | int) -> str:
+    """An id given as ``str`` or ``int`` (never ``bool``, ``float`` or None), as a string."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"{name} must be an id (str or int), got {type(value).__name__}")
+
+
+def check_type(name: str, value: object, *types: type, optional: bool = False) -> None:
+    """Refuse a wrongly typed argument (``TypeError``) instead of sending it as garbage.
+
+    ``bool`` passes only when listed (it is an ``int``); None only when ``optional``.
+    """
+    if value is None and optional:
+        return
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+        expected = " | ".join(t.__name__ for t in types)
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+
+
 def id_list(name: str, values: Sequence[str | int] | str | int) -> list[str]:
     """Normalise one id or a list of ids to a non-empty list of strings."""
-    items = [values] if isinstance(values, (str, int)) else list(values)
+    if isinstance(values, (str, int)) and not isinstance(values, bool):
+        items: list[str | int] = [values]
+    elif isinstance(values, (list, tuple)):
+        items = list(values)
+    else:
+        raise TypeError(f"{name} must be an id or a list of ids, got {type(values).__name__}")
     if not items:
         raise ValueError(f"{name} must name at least one id")
-    return [str(v) for v in items]
+    return [check_id(f"{name}[{i}]", v) for i, v in enumerate(items)]
+
+
+def check_items(name: str, value: object, *types: type, optional: bool = False) -> None:
+    """Refuse (``TypeError``) anything but a list or tuple whose items are ``types``."""
+    if value is None and optional:
+        return
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list, got {type(value).__name__}")
+    for index, item in enumerate(value):
+        check_type(f"{name}[{index}]", item, *types)
+
+
+def check_mapping(
+    name: str, value: object, keys: tuple[type, ...], values: tuple[type, ...], *, optional: bool
+) -> None:
+    """Refuse (``TypeError``) anything but a mapping of ``keys`` to ``values``."""
+    if value is None and optional:
+        return
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping, got {type(value).__name__}")
+    for key, item in value.items():
+        check_type(f"{name} key", key, *keys)
+        check_type(f"{name}[{key!r}]", item, *values)
+
+
+def check_str(name: str, value: object, *, optional: bool = False) -> None:
+    """Refuse (``TypeError``) anything but a string (or None when ``optional``)."""
+    check_type(name, value, str, optional=optional)

@@ -8,13 +8,18 @@ page of one walk. Both are walked by :class:`~xportcn_async.pagination.AsyncPage
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+import enum
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
+
+import attrs
 
 from ..models.common import Page, RawResult
 from ..pagination import AsyncPager
+from ._base import check_type
 
-__all__ = ["page_walker", "raw_page"]
+__all__ = ["filter_fingerprint", "page_walker", "raw_item_key", "raw_page"]
 
 T = TypeVar("T")
 
@@ -33,6 +38,7 @@ def page_walker(
     resume: Mapping[str, Any] | None = None,
 ) -> AsyncPager[T]:
     """An :class:`AsyncPager` over ``fetch_page(page_number, page_size)``."""
+    check_type("max_items", max_items, int, optional=True)
 
     async def fetch(number: int, size: int, _begin: Any, _end: Any) -> Page[T]:
         return await fetch_page(number, size)
@@ -78,3 +84,34 @@ def raw_item_key(*names: str) -> Callable[[Any], Hashable]:
         return repr(item)
 
     return key
+
+
+def filter_fingerprint(body: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The JSON-safe filters a pager records in its checkpoints.
+
+    ``names`` are the filters the caller passed (keyword names, i.e. the request
+    model's ``__init__`` aliases); their values are read back from the validated
+    request model ``body`` (so ``""`` → None, ids → ``str``) and made JSON-safe
+    (enums → their value, datetimes → ISO text, lists → lists). None is left out.
+    """
+    wanted = set(names)
+    found: dict[str, Any] = {}
+    for field in attrs.fields(type(body)):
+        name = field.alias or field.name
+        if name in wanted:
+            value = _json_safe(getattr(body, field.name))
+            if value is not None:
+                found[name] = value
+    return found
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value

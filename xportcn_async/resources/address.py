@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models.address import Address
 from ..models.common import RawResult
-from ._base import Resource
+from ._base import Resource, check_id, check_str
 
 __all__ = ["AddressResource"]
 
@@ -37,6 +37,13 @@ class AddressResource(Resource):
         ``address.upsert`` (TWIN path); the server answers a short envelope, so
         the result is raw (usually ``None``).
         """
+        check_str("name", name)
+        check_str("phone", phone)
+        check_str("province", province)
+        check_str("city", city)
+        check_str("address", address)
+        check_str("district", district, optional=True)
+        check_id("id", id)
         for label, value in (("name", name), ("phone", phone), ("address", address)):
             if not value or not value.strip():
                 raise ValueError(f"{label} must not be empty")

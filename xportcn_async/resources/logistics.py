@@ -20,7 +20,7 @@ from ..models.logistics import (
     TmallOrderInfo,
     UpdateDomesticRequest,
 )
-from ._base import Resource, check_not_empty, check_positive
+from ._base import Resource, check_items, check_not_empty, check_positive, check_str, check_type
 
 __all__ = ["LogisticsResource"]
 
@@ -44,6 +44,9 @@ class LogisticsResource(Resource):
 
         ``receiver.country`` is an ISO-2 code. The answer is returned raw.
         """
+        check_str("item_id", item_id)
+        check_str("sku_id", sku_id, optional=True)
+        check_type("receiver", receiver, ReceiverAddress)
         check_positive("quantity", quantity)
         body = EstimateFreightRequest(
             item_id=item_id, sku_id=sku_id, quantity=quantity, receiver_address=receiver
@@ -58,6 +61,8 @@ class LogisticsResource(Resource):
         The answer carries the ``renderId`` (``FF2024080200007``) that
         :meth:`create_order` books; it is returned raw (``result.get("renderId")``).
         """
+        check_type("receiver", receiver, ReceiverAddress)
+        check_items("items", items, RenderItem)
         check_not_empty("items", items)
         for item in items:
             check_positive("quantity", item.quantity)
@@ -78,6 +83,10 @@ class LogisticsResource(Resource):
 
         Not retried after a timeout (it creates an order). The answer is returned raw.
         """
+        check_str("render_id", render_id)
+        check_type("receiver", receiver, ReceiverAddress)
+        check_items("line_items", line_items, LineItem)
+        check_str("tmall_order_id", tmall_order_id, optional=True)
         if not render_id:
             raise ValueError("render_id must not be empty: take it from preview_freight")
         check_not_empty("line_items", line_items)
@@ -106,6 +115,9 @@ class LogisticsResource(Resource):
         number and the domestic parcels (tracking number, carrier, ready-to-ship
         time as an aware datetime, sent as Unix seconds). The answer is raw.
         """
+        check_str("order_id", order_id)
+        check_items("logistic_infos", logistic_infos, LogisticInfo)
+        check_str("tmall_order_id", tmall_order_id, optional=True)
         if not order_id:
             raise ValueError("order_id must not be empty")
         check_not_empty("logistic_infos", logistic_infos)

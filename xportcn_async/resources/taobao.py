@@ -31,25 +31,87 @@ from ..models.taobao import (
 from ..pagination import AsyncPager
 from ._base import (
     Resource,
+    check_id,
+    check_items,
     check_non_negative,
     check_not_empty,
     check_one_image,
     check_page,
     check_positive,
+    check_str,
+    check_type,
     check_window,
 )
-from ._paging import page_walker, raw_item_key, raw_page
+from ._paging import filter_fingerprint, page_walker, raw_item_key, raw_page
 from ._recovery import create_once
+from ._typing import Required, TypedDict, Unpack
 
 if TYPE_CHECKING:
     from ..transport import Transport
 
-__all__ = ["LOOKUP_PAGES", "LOOKUP_PAGE_SIZE", "TaobaoGroup", "TaobaoOrders", "TaobaoProducts"]
+__all__ = [
+    "LOOKUP_PAGES",
+    "LOOKUP_PAGE_SIZE",
+    "TaobaoGroup",
+    "TaobaoOrderFilters",
+    "TaobaoOrders",
+    "TaobaoProducts",
+    "TaobaoSearchFilters",
+]
 
 #: After a lost create answer, this many of the newest order pages are searched for the
 #: seller order number (``purchaseOrderOuterId``): the order, if created, is at the top.
 LOOKUP_PAGES = 4
 LOOKUP_PAGE_SIZE = 50
+
+
+# --------------------------------------------------------------------------- filters
+# A list operation and its ``iter`` twin take the same ``**filters``, declared once
+# here. To add a filter: add its key here and its field (same name, or an attrs
+# ``alias`` of that name) to the request model; mypy checks that the two agree
+# (``Request(**filters)``) and the model's validators refuse wrong types at run time.
+
+
+class TaobaoOrderFilters(TypedDict, total=False):
+    """Filters of :meth:`TaobaoOrders.list` and :meth:`TaobaoOrders.iter`."""
+
+    #: Xportcn order status (:class:`~xportcn_async.models.TaobaoOrderStatus` or its int).
+    status: TaobaoOrderStatus | int | None
+    #: Xportcn order number (``""`` = no filter).
+    order_no: str | None
+    #: Purchase order id (sent as a number).
+    purchase_id: str | int | None
+
+
+class TaobaoSearchFilters(TypedDict, total=False):
+    """Filters of :meth:`TaobaoProducts.search` and :meth:`TaobaoProducts.search_iter`."""
+
+    keyword: Required[str]
+    #: Translation language of the hits.
+    country: str | None
+
+
+def _order_list_body(
+    page_num: int,
+    page_size: int,
+    begin: datetime | None,
+    end: datetime | None,
+    filters: TaobaoOrderFilters,
+) -> TaobaoOrderListRequest:
+    check_page(page_num, page_size)
+    check_window("begin", begin, "end", end)
+    return TaobaoOrderListRequest(
+        page_num=page_num, page_size=page_size, begin_date_time=begin, end_date_time=end, **filters
+    )
+
+
+def _search_body(
+    begin_page: int, page_size: int, filters: TaobaoSearchFilters
+) -> TaobaoProductSearchRequest:
+    if not filters.get("keyword"):
+        raise ValueError("keyword must not be empty")
+    check_page(begin_page, page_size, num_name="begin_page")
+    return TaobaoProductSearchRequest(begin_page=begin_page, page_size=page_size, **filters)
 
 
 class TaobaoProducts(Resource):
@@ -65,6 +127,7 @@ class TaobaoProducts(Resource):
         The id goes both in the JSON body and as the ``itemId`` query parameter,
         because a public client calls this endpoint as ``GET ?itemId=``.
         """
+        check_id("item_id", item_id)
         item = str(item_id)
         if not item:
             raise ValueError("item_id must not be empty")
@@ -78,45 +141,38 @@ class TaobaoProducts(Resource):
     async def search(
         self,
         *,
-        keyword: str,
         begin_page: int = 1,
         page_size: int = 20,
-        country: str | None = None,
+        **filters: Unpack[TaobaoSearchFilters],
     ) -> RawResult:
         """Search Taobao by keyword (``taobao.products.search``, GUESS path and body).
 
-        The body mirrors the 1688 search (``keyword``, ``beginPage``, ``pageSize``,
+        ``filters`` are :class:`TaobaoSearchFilters` (``keyword``, ``country``). The
+        body mirrors the 1688 search (``keyword``, ``beginPage``, ``pageSize``,
         ``country``); the answer's shape is undocumented, so it is returned raw.
         """
-        if not keyword:
-            raise ValueError("keyword must not be empty")
-        check_page(begin_page, page_size, num_name="begin_page")
-        body = TaobaoProductSearchRequest(
-            keyword=keyword, begin_page=begin_page, page_size=page_size, country=country
-        )
+        body = _search_body(begin_page, page_size, filters)
         return await self._call("taobao.products.search", body, RawResult)
 
     def search_iter(
         self,
         *,
-        keyword: str,
         page_size: int = 20,
         concurrency: int = 1,
         max_items: int | None = None,
-        country: str | None = None,
         resume: Mapping[str, Any] | None = None,
+        **filters: Unpack[TaobaoSearchFilters],
     ) -> AsyncPager[Any]:
         """Every hit of a keyword search, page after page, as raw items.
 
-        The answer's shape is undocumented: items are taken from a bare list or
+        ``filters`` are :meth:`search`'s (:class:`TaobaoSearchFilters`). The
+        answer's shape is undocumented: items are taken from a bare list or
         from the usual keys (``data``, ``result``…) and de-duplicated by ``itemId``.
         """
-        check_page(1, page_size)
+        body = _search_body(1, page_size, filters)  # refuse bad filters now, not mid-walk
 
         async def fetch(number: int, size: int) -> Page[Any]:
-            raw = await self.search(
-                keyword=keyword, begin_page=number, page_size=size, country=country
-            )
+            raw = await self.search(begin_page=number, page_size=size, **filters)
             return raw_page(raw, number, size)
 
         return page_walker(
@@ -125,7 +181,7 @@ class TaobaoProducts(Resource):
             key=raw_item_key("itemId", "mpId", "id"),
             concurrency=concurrency,
             max_items=max_items,
-            filters={"keyword": keyword, "country": country},
+            filters=filter_fingerprint(body, filters),
             resume=resume,
         )
 
@@ -173,6 +229,8 @@ class TaobaoOrders(Resource):
         ``orderLineList`` and ``receiver`` are sent as JSON strings, as the API
         wants. The answer's shape is undocumented and returned raw.
         """
+        check_items("lines", lines, TaobaoRenderLine)
+        check_type("receiver", receiver, TaobaoReceiver)
         check_not_empty("lines", lines)
         for line in lines:
             check_positive("quantity", line.quantity)
@@ -203,6 +261,11 @@ class TaobaoOrders(Resource):
         ``out_order_id`` is accepted as another name for ``seller_order_number``
         (the name the 1688 calls use).
         """
+        check_items("lines", lines, TaobaoCreateOrderLine)
+        check_type("receiver", receiver, TaobaoReceiver)
+        check_str("order_source", order_source, optional=True)
+        check_str("seller_order_number", seller_order_number, optional=True)
+        check_str("out_order_id", out_order_id, optional=True)
         if out_order_id is not None:
             if seller_order_number is not None and seller_order_number != out_order_id:
                 raise ValueError("pass seller_order_number or out_order_id, not two different ids")
@@ -251,7 +314,6 @@ class TaobaoOrders(Resource):
             )
 
         return await create_once(
-            self._transport,
             endpoint="taobao.orders.create",
             key_name="seller_order_number",
             key=key,
@@ -264,32 +326,21 @@ class TaobaoOrders(Resource):
         *,
         page_num: int = 1,
         page_size: int = 50,
-        status: TaobaoOrderStatus | int | None = None,
-        order_no: str | None = None,
-        purchase_id: str | int | None = None,
         begin: datetime | None = None,
         end: datetime | None = None,
+        **filters: Unpack[TaobaoOrderFilters],
     ) -> Page[TaobaoOrder]:
         """One page of Taobao purchase orders (``taobao.orders.list``, KA ``/open/purchase/page``).
 
-        Filters are sent only when given. ``begin`` / ``end`` bound the creation
+        ``filters`` are :class:`TaobaoOrderFilters` (``status``, ``order_no``,
+        ``purchase_id``), sent only when given. ``begin`` / ``end`` bound the creation
         time; they must be aware datetimes and are sent as ``"YYYY-MM-DD HH:MM:SS"``
         in China time. Amounts in the orders are integer fen. The list is newest
         first, so orders created during a walk shift later pages.
 
         >>> # page = await xp.taobao.orders.list(page_num=1, page_size=50, status=10)
         """
-        check_page(page_num, page_size)
-        check_window("begin", begin, "end", end)
-        body = TaobaoOrderListRequest(
-            page_num=page_num,
-            page_size=page_size,
-            order_no=order_no or None,
-            purchase_id=None if purchase_id is None else str(purchase_id),
-            status=status,
-            begin_date_time=begin,
-            end_date_time=end,
-        )
+        body = _order_list_body(page_num, page_size, begin, end, filters)
         data = await self._call("taobao.orders.list", body, TaobaoOrderListData)
         return Page(items=data.data, total=data.total, page_num=page_num, page_size=page_size)
 
@@ -299,41 +350,28 @@ class TaobaoOrders(Resource):
         page_size: int = 50,
         begin: datetime | None = None,
         end: datetime | None = None,
-        status: TaobaoOrderStatus | int | None = None,
-        order_no: str | None = None,
-        purchase_id: str | int | None = None,
         concurrency: int = 1,
         window: timedelta = timedelta(days=1),
         safety_margin: timedelta = timedelta(minutes=5),
         max_items: int | None = None,
         resume: Mapping[str, Any] | None = None,
+        **filters: Unpack[TaobaoOrderFilters],
     ) -> AsyncPager[TaobaoOrder]:
         """Every Taobao order matching the filters, page after page (:meth:`list` under the hood).
 
         ``async for order in xp.taobao.orders.iter(begin=since, page_size=100)``.
         With ``begin`` the walk goes through closed creation-time windows (see
         :class:`~xportcn_async.pagination.AsyncPager` for what is guaranteed);
-        ``resume`` continues from a pager checkpoint.
+        ``filters`` are :meth:`list`'s (:class:`TaobaoOrderFilters`); ``resume``
+        continues from a pager checkpoint.
         """
-        check_page(1, page_size)
-        filters: dict[str, Any] = {
-            "status": None if status is None else int(status),
-            "order_no": order_no,
-            "purchase_id": None if purchase_id is None else str(purchase_id),
-        }
+        check_type("max_items", max_items, int, optional=True)
+        body = _order_list_body(1, page_size, begin, end, filters)  # refuse bad filters now
 
         async def fetch(
             page_num: int, size: int, lo: datetime | None, hi: datetime | None
         ) -> Page[TaobaoOrder]:
-            return await self.list(
-                page_num=page_num,
-                page_size=size,
-                status=status,
-                order_no=order_no,
-                purchase_id=purchase_id,
-                begin=lo,
-                end=hi,
-            )
+            return await self.list(page_num=page_num, page_size=size, begin=lo, end=hi, **filters)
 
         return AsyncPager(
             fetch,
@@ -344,7 +382,7 @@ class TaobaoOrders(Resource):
             safety_margin=safety_margin,
             concurrency=concurrency,
             max_items=max_items,
-            filters={k: v for k, v in filters.items() if v is not None},
+            filters=filter_fingerprint(body, filters),
             resume=resume,
         )
 

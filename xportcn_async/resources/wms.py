@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models.common import EMPTY_EXTRA, RawResult
 from ..models.wms import QualityInspectionInfo, WmsPackageRequest
-from ._base import Resource
+from ._base import Resource, check_mapping, check_str, check_type
 
 __all__ = ["WmsResource"]
 
@@ -24,6 +24,11 @@ def _package(
     quality_inspection: QualityInspectionInfo | None,
     extra: Mapping[str, Any] | None,
 ) -> WmsPackageRequest:
+    check_str("out_order_id", out_order_id, optional=True)
+    check_str("alibaba_order_id", alibaba_order_id, optional=True)
+    check_str("logistics_tracking_number", logistics_tracking_number, optional=True)
+    check_type("quality_inspection", quality_inspection, QualityInspectionInfo, optional=True)
+    check_mapping("extra", extra, (str,), (object,), optional=True)
     if not (out_order_id or alibaba_order_id or logistics_tracking_number):
         raise ValueError(
             "name the package: out_order_id, alibaba_order_id or logistics_tracking_number"

@@ -366,10 +366,13 @@ def test_json_string_field_also_accepts_an_already_decoded_object() -> None:
 def test_malformed_nested_json_names_the_path_endpoint_and_request_id() -> None:
     data = order_list_data()
     data["data"][0]["subOrderVOS"][0]["subOrderResult"] = '{"title": "cut off'
+    # The page structures: the nested document is decoded when it is first read.
+    page = serde.structure(
+        data, TaobaoOrderListData, endpoint="taobao.orders.list", request_id="rid-42"
+    )
+    sub = page.data[0].sub_orders[0]
     with pytest.raises(ResponseDecodeError) as info:
-        serde.structure(
-            data, TaobaoOrderListData, endpoint="taobao.orders.list", request_id="rid-42"
-        )
+        _ = sub.sub_order_result
     err = info.value
     assert err.endpoint == "taobao.orders.list"
     assert err.request_id == "rid-42"
@@ -385,8 +388,13 @@ def test_malformed_third_level_json_names_the_deep_path() -> None:
     inner = orjson.loads(sub["subOrderResult"])
     inner["option_fields"]["serviceList"] = "[{not json"
     sub["subOrderResult"] = orjson.dumps(inner).decode()
+    page = serde.structure(data, TaobaoOrderListData, request_id="rid-7")
+    result = page.data[0].sub_orders[0].sub_order_result
+    assert result is not None and result.option_fields is not None
+    assert result.option_fields.shop_name  # the siblings of the bad field read fine
     with pytest.raises(ResponseDecodeError) as info:
-        serde.structure(data, TaobaoOrderListData)
+        _ = result.option_fields.service_list
+    assert info.value.request_id == "rid-7"
     assert info.value.errors == [
         info.value.errors[0].split(" @ ")[0]
         + " @ $.data[0].subOrderVOS[0].subOrderResult.option_fields.serviceList"

@@ -1,0 +1,1 @@
+"""Tests of the emulator package's own structure."""
