@@ -39,7 +39,6 @@ from _common import FIXTURE, Summary, make_orders, print_machine, ratio, table
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from xportcn_async.config import RetryPolicy
-from xportcn_async.retry import compute_wait, is_retryable
 from xportcn_async.signing import Clock, SigningMiddleware, make_nonce, sign
 from xportcn_async.transport import decode_response
 
@@ -94,8 +93,10 @@ def retry_cases(loop: asyncio.AbstractEventLoop, number: int) -> dict[str, Calla
     async def tenacity_per_call() -> int:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.attempts),
-            wait=lambda state: compute_wait(None, state.attempt_number, policy),
-            retry=retry_if_exception(lambda exc: is_retryable(exc, idempotent=True, policy=policy)),
+            wait=lambda state: policy.backoff(state.attempt_number),
+            retry=retry_if_exception(
+                lambda exc: policy.decide(exc, 1, idempotent=True) is not None
+            ),
             sleep=policy.sleep,
             reraise=True,
         )
