@@ -51,7 +51,7 @@ from .alibaba import (
     CargoParam,
     LogisticsSkuNum,
 )
-from .common import EMPTY_EXTRA, Page, RawResult, RequestModel, WireModel
+from .common import EMPTY_EXTRA, Page, RawResult, RequestModel, WireModel, WriteResult
 from .logistics import (
     DomesticLogistic,
     EstimateFreightRequest,
@@ -187,4 +187,5 @@ __all__ = [
     "WireMessage",
     "WireModel",
     "WmsPackageRequest",
+    "WriteResult",
 ]

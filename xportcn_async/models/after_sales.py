@@ -11,7 +11,7 @@ import enum
 import attrs
 
 from ..serde import Id, IntId, Money
-from .common import RequestModel, WireModel
+from .common import RequestModel, WireModel, WriteResult
 
 __all__ = [
     "CreateRefundRequest",
@@ -68,7 +68,7 @@ class RefundReason(WireModel):
 
 
 @attrs.frozen(kw_only=True)
-class VoucherUpload(WireModel):
+class VoucherUpload(WriteResult):
     """An uploaded voucher image; :attr:`url` is ``image_domain + image_relative_url``."""
 
     image_domain: str | None = None
@@ -108,7 +108,7 @@ class CreateRefundRequest(RequestModel):
 
 
 @attrs.frozen(kw_only=True)
-class RefundCreated(WireModel):
+class RefundCreated(WriteResult):
     """Result of ``create_refund``: the refund id (starts with ``TQ``)."""
 
     refund_id: str | None = None

@@ -26,7 +26,7 @@ from ..serde import (
 )
 from ._validators import aware, instance, optional_id, optional_ids, optional_str_map, window
 from .address import AddressParam
-from .common import RequestModel, WireModel
+from .common import RequestModel, WireModel, WriteResult
 
 __all__ = [
     "AlibabaCategory",
@@ -181,7 +181,7 @@ class AlibabaCreateOrderRequest(RequestModel):
 
 
 @attrs.frozen(kw_only=True)
-class AlibabaCreateOrderResult(WireModel):
+class AlibabaCreateOrderResult(WriteResult):
     """Result of ``alibaba.orders.create`` (UPSTREAM shape; every field optional); fen."""
 
     success: bool | None = None
@@ -311,7 +311,7 @@ class AlibabaOrderPayRequest(RequestModel):
 
 
 @attrs.frozen(kw_only=True)
-class AlibabaPayResult(WireModel):
+class AlibabaPayResult(WriteResult):
     """Result of ``alibaba.orders.pay``.
 
     Test accounts get a ``pay_url`` to open in a browser (KA).

@@ -17,7 +17,7 @@ import attrs
 
 from ..serde import register_hooks
 
-__all__ = ["EMPTY_EXTRA", "Page", "RawResult", "RequestModel", "WireModel"]
+__all__ = ["EMPTY_EXTRA", "Page", "RawResult", "RequestModel", "WireModel", "WriteResult"]
 
 T = TypeVar("T")
 
@@ -50,6 +50,20 @@ class RequestModel(WireModel):
     """
 
     _request_model: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class WriteResult(WireModel):
+    """Base of the results of writes (create, pay, refund, voucher upload).
+
+    ``request_id`` is the envelope's ``requestId`` of the call that made the change:
+    the number to give Xportcn support. It is set by the SDK, not read from
+    ``data``; it is ``None`` when the server sent none, and on a result recovered by
+    a lookup after a lost answer (the create's own answer, and its id, were lost).
+    It takes no part in equality.
+    """
+
+    request_id: str | None = attrs.field(default=None, init=False, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -86,9 +100,13 @@ class RawResult:
     Used where the spec gives no response shape (most GUESS endpoints and
     "short envelope" writes): nothing is invented, nothing is dropped. ``data`` is
     whatever the envelope's ``data`` held (dict, list, scalar or ``None``).
+    ``request_id`` is the envelope's ``requestId`` (set by the SDK; not part of
+    equality), so the booking, update and forecast writes that answer a
+    :class:`RawResult` carry it too.
     """
 
     data: Any = None
+    request_id: str | None = attrs.field(default=None, init=False, eq=False)
 
     def get(self, key: str, default: Any = None) -> Any:
         """``data[key]`` when ``data`` is a JSON object, else ``default``."""

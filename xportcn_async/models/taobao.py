@@ -25,7 +25,7 @@ from ..serde import (
 )
 from ._validators import blank_to_none, instance, optional_id
 from .address import TaobaoReceiver, WarehouseAddress
-from .common import RequestModel, WireModel
+from .common import RequestModel, WireModel, WriteResult
 
 __all__ = [
     "CreateSubOrderResult",
@@ -327,7 +327,7 @@ class TaobaoCreatedPurchaseOrder(WireModel):
 
 
 @attrs.frozen(kw_only=True)
-class TaobaoCreateOrderResult(WireModel):
+class TaobaoCreateOrderResult(WriteResult):
     """Result of ``taobao.orders.create`` (UPSTREAM shape, snake_case; every field optional).
 
     One create can split into several purchase orders (``order_list``).

@@ -16,6 +16,7 @@ import aiohttp
 import attrs
 
 from .. import serde
+from ..models.common import RawResult, WriteResult
 
 if TYPE_CHECKING:
     from ..transport import Transport
@@ -53,15 +54,21 @@ class Resource:
         """Send ``body`` (a model, a dict or None) to operation ``key``; structure ``data``.
 
         A ``null`` data for a model whose fields are all optional gives the empty
-        model (short envelopes carry no data).
+        model (short envelopes carry no data). Write results and raw results get the
+        envelope's request id (``.request_id``).
         """
         json = serde.unstructure(body) if body is not None else None
         envelope = await self._transport.call(key, json=json, params=params, data=data)
         if envelope.data is None and _all_optional(model_type):
-            return model_type()
-        return serde.structure(
-            envelope.data, model_type, endpoint=key, request_id=envelope.request_id
-        )
+            result = model_type()
+        else:
+            result = serde.structure(
+                envelope.data, model_type, endpoint=key, request_id=envelope.request_id
+            )
+        if isinstance(result, (WriteResult, RawResult)):
+            # An init=False field of a frozen model: set once, here, from the envelope.
+            object.__setattr__(result, "request_id", envelope.request_id)
+        return result
 
     async def _call_data(
         self,

@@ -254,9 +254,11 @@ class TaobaoOrders(Resource):
         answer is lost (timeout, reset, 5xx) the SDK looks for orders whose
         ``purchase_order_outer_id`` is that number among the newest
         :data:`LOOKUP_PAGES` pages of :meth:`list` and returns them
-        (``result.recovered`` is True) instead of ordering twice; only when none
-        exists is the create sent again, with the same number. Without one, a
-        lost answer raises :class:`~xportcn_async.OutcomeUnknownError`. One create
+        (``result.recovered`` is True); when none is found it raises
+        :class:`~xportcn_async.OutcomeUnknownError` and never sends the create
+        again (that could buy the goods twice). Without a number, a lost answer
+        raises :class:`~xportcn_async.OutcomeUnknownError` at once. The result's
+        ``request_id`` is the one to give Xportcn support. One create
         can split into several purchase orders (``order_list`` of the answer).
         ``out_order_id`` is accepted as another name for ``seller_order_number``
         (the name the 1688 calls use).
