@@ -1,109 +1,25 @@
-"""The ``xportcn`` command: bulk order sync into SQLite, exports, the emulator, and a demo.
-
-Exit codes:
-
-====  =====================================================================
-0     success
-1     unexpected error (a bug: please report it with the traceback)
-2     bad usage (unknown option, bad date…)
-3     configuration: missing or invalid credentials / options
-4     the server could not be reached (connection refused, DNS, timeouts)
-5     authentication refused (wrong key or secret, clock far off)
-6     other API or data error (the message carries the request id)
-130   interrupted (Ctrl-C); the last page's checkpoint is committed: run again to resume
-====  =====================================================================
-
-Credentials come from ``XPORTCN_ACCESS_KEY``, ``XPORTCN_ACCESS_SECRET``,
-``XPORTCN_USER_ID`` (and ``XPORTCN_BASE_URL``, or ``--base-url``).
-"""
+"""``xportcn sync orders`` (and ``xportcn demo``): bulk order sync with a live progress view."""
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import Any
 
-try:
-    import click
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-except ImportError as exc:  # pragma: no cover - depends on the installed extras
-    raise SystemExit(
-        f"the xportcn command needs the 'cli' extra: pip install 'xportcn-async[cli]' ({exc})"
-    ) from exc
-
+import click
 import orjson
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from .client import XportcnClient
-from .config import ClientConfig
-from .errors import AuthenticationError, ConfigurationError, TransportError, XportcnError
-from .serde import CHINA_TZ
-from .sync import SQLiteStore, SyncStats, sync_orders
-from .sync.records import AmountUnit
-
-__all__ = ["main"]
-
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_CONFIG, EXIT_UNREACHABLE, EXIT_AUTH, EXIT_API = range(7)
-EXIT_INTERRUPTED = 130
-
-_stderr = Console(stderr=True)
-
-
-def _parse_date(value: str | None, *, option: str) -> datetime | None:
-    """``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM[:SS]`` (China time unless an offset is given)."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS'", param_hint=option
-        ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
-
-
-def _fail(code: int, message: str) -> None:
-    _stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
-    sys.exit(code)
-
-
-def _run(coro: Any) -> Any:
-    """Run a coroutine, turning the SDK's errors into one-line messages and exit codes."""
-    try:
-        return asyncio.run(coro)
-    except KeyboardInterrupt:
-        _stderr.print(
-            "[yellow]interrupted[/]: the last committed page is checkpointed; "
-            "run the same command again to resume"
-        )
-        sys.exit(EXIT_INTERRUPTED)
-    except ConfigurationError as exc:
-        _fail(EXIT_CONFIG, str(exc))
-    except AuthenticationError as exc:
-        _fail(EXIT_AUTH, f"authentication refused: {exc}")
-    except TransportError as exc:
-        _fail(EXIT_UNREACHABLE, f"cannot reach the server: {exc}")
-    except XportcnError as exc:
-        _fail(EXIT_API, str(exc))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="xportcn-async")
-@click.option("-v", "--verbose", count=True, help="Log retries (-v) and every request (-vv).")
-def main(verbose: int) -> None:
-    """Xportcn KA Open API tools: bulk order sync, exports and a local emulator."""
-    level = {0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    sdk_logger = logging.getLogger("xportcn_async")
-    sdk_logger.addHandler(handler)
-    sdk_logger.setLevel(level)
+from ..client import XportcnClient
+from ..config import ClientConfig
+from ..errors import ConfigurationError
+from ..serde import CHINA_TZ
+from ..sync import SQLiteStore, SyncStats, sync_orders
+from ..sync.records import AmountUnit
+from ._app import EXIT_CONFIG, fail, main, parse_date, run, stderr
 
 
 @main.group()
@@ -125,7 +41,7 @@ class _ProgressView:
             TextColumn("{task.fields[rate]:.0f} orders/s"),
             TextColumn("{task.fields[retries]} retries"),
             TimeElapsedColumn(),
-            console=_stderr,
+            console=stderr,
             disable=not enabled,
         )
         self._tasks: dict[str, TaskID] = {}
@@ -274,16 +190,15 @@ def sync_orders_command(
     Without --since, continues from the last completed sync minus the look-back
     (a first run starts 90 days back). An interrupted run resumes where it stopped.
     """
-    begin = _parse_date(since, option="--since")
-    end = _parse_date(until, option="--until")
+    begin = parse_date(since, option="--since")
+    end = parse_date(until, option="--until")
     overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
     try:
         config = ClientConfig.from_env(**overrides)
     except ConfigurationError as exc:
-        _fail(EXIT_CONFIG, str(exc))
-        return
+        fail(EXIT_CONFIG, str(exc))
     platforms = ["taobao", "alibaba"] if platform == "all" else [platform]
-    results = _run(
+    results = run(
         _sync(
             config,
             db,
@@ -302,77 +217,6 @@ def sync_orders_command(
     _print_results(results, as_json)
 
 
-@main.group()
-def orders() -> None:
-    """Work with synced orders."""
-
-
-_EXPORT_COLUMNS = (
-    "platform",
-    "id",
-    "order_no",
-    "status",
-    "amount_fen",
-    "create_time",
-    "pay_time",
-    "first_seen",
-    "last_synced",
-)
-
-
-@orders.command("export")
-@click.option("--db", required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
-@click.option("--status", "statuses", multiple=True, help="Only these statuses (repeatable).")
-@click.option("--platform", type=click.Choice(["taobao", "alibaba"]), default=None)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
-def export_command(
-    db: str, fmt: str, statuses: tuple[str, ...], platform: str | None, output: IO[str]
-) -> None:
-    """Write synced orders as CSV (columns) or JSON lines (columns plus the full order)."""
-
-    async def load() -> list[dict[str, Any]]:
-        async with SQLiteStore(db) as store:
-            return await store.export_rows(platform=platform, statuses=statuses)
-
-    rows: list[dict[str, Any]] = _run(load())
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        output.write(buffer.getvalue())
-    else:
-        for row in rows:
-            doc = {k: row[k] for k in _EXPORT_COLUMNS}
-            doc["order"] = orjson.loads(row["raw_json"])
-            output.write(orjson.dumps(doc).decode() + "\n")
-
-
-@main.command("emulator")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
-@click.option("--orders", "n_orders", type=click.IntRange(min=0), default=2000, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option(
-    "--faults",
-    default=None,
-    help="Fault plan, e.g. 'server_error=0.05,rate_limit=0.02,retry_after=1,drift=2' "
-    "(see docs/emulator.md).",
-)
-@click.option("--fast", is_flag=True, help="Benchmark mode: pre-built pages, no nonce tracking.")
-def emulator_command(
-    host: str, port: int, n_orders: int, seed: int, faults: str | None, fast: bool
-) -> None:
-    """Serve a local Xportcn emulator (prints its base URL and test credentials)."""
-    from .testing.emulator import run
-
-    try:
-        run(host=host, port=port, orders=n_orders, seed=seed, faults=faults, fast=fast)
-    except KeyboardInterrupt:
-        sys.exit(EXIT_OK)
-
-
 @main.command("demo")
 @click.option("--db", default="demo.sqlite", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--orders", "n_orders", type=click.IntRange(min=1), default=5000, show_default=True)
@@ -381,7 +225,7 @@ def emulator_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
 def demo_command(db: str, n_orders: int, seed: int, concurrency: int, as_json: bool) -> None:
     """Start the emulator in-process and sync its seeded orders into --db (no account needed)."""
-    from .testing import Emulator
+    from ..testing import Emulator
 
     async def demo() -> list[SyncStats]:
         async with Emulator(orders=n_orders, seed=seed) as emu:
@@ -393,7 +237,7 @@ def demo_command(db: str, n_orders: int, seed: int, concurrency: int, as_json: b
                 base_url=emu.base_url,
             )
             if not as_json:
-                _stderr.print(f"emulator serving {n_orders} seeded orders at {emu.base_url}")
+                stderr.print(f"emulator serving {n_orders} seeded orders at {emu.base_url}")
             return await _sync(
                 config,
                 db,
@@ -408,11 +252,7 @@ def demo_command(db: str, n_orders: int, seed: int, concurrency: int, as_json: b
                 show_progress=not as_json and sys.stderr.isatty(),
             )
 
-    results = _run(demo())
+    results = run(demo())
     _print_results(results, as_json)
     if not as_json:
-        _stderr.print(f"orders are in {db}: try 'xportcn orders export --db {db} --format csv'")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+        stderr.print(f"orders are in {db}: try 'xportcn orders export --db {db} --format csv'")
