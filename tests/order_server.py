@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,8 @@ class OrderServer:
             )
         self._sort()
         self.drift = 0
+        #: ``tamper(page_num, page_size, data) -> data``: a hostile server's edit of a page.
+        self.tamper: Callable[[int, int, dict[str, Any]], dict[str, Any]] | None = None
         self.fail_every = 0
         self.delay = 0.0
         self.requests = 0
@@ -91,7 +94,9 @@ class OrderServer:
             rows = [o for o in rows if o["orderNo"] == body["orderNo"]]
         if "status" in body:
             rows = [o for o in rows if o["status"] == body["status"]]
-        data = {"total": len(rows), "data": rows[(num - 1) * size : num * size]}
+        data: dict[str, Any] = {"total": len(rows), "data": rows[(num - 1) * size : num * size]}
+        if self.tamper is not None:
+            data = self.tamper(num, size, copy.deepcopy(data))
         doc = {
             "requestId": f"r{self.requests}",
             "code": 200,

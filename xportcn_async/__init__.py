@@ -20,6 +20,7 @@ from .errors import (
     ResponseDecodeError,
     ResponseTooLargeError,
     ServerError,
+    StorageError,
     TransportError,
     XportcnError,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
+    "StorageError",
     "TaobaoOrder",
     "TaobaoOrderStatus",
     "TransportError",

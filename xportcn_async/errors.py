@@ -32,6 +32,7 @@ __all__ = [
     "ResponseDecodeError",
     "ResponseTooLargeError",
     "ServerError",
+    "StorageError",
     "TransportError",
     "XportcnError",
 ]
@@ -43,6 +44,15 @@ class XportcnError(Exception):
 
 class ConfigurationError(XportcnError, ValueError):
     """The client was configured wrongly (missing credential, bad option, unknown endpoint key)."""
+
+
+class StorageError(XportcnError):
+    """The local database could not be opened, read or written (not a database, locked,
+    disk full, read-only). What was committed before is kept; the sync resumes from it."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class TransportError(XportcnError):

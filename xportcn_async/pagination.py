@@ -20,11 +20,21 @@ orders. The pager avoids that in three ways:
 * Items are de-duplicated by id within a window (an id is yielded once per window).
 * After each window the pager compares the number of unique ids with the
   window's ``total``; when they differ (something moved), it walks the window
-  again, yielding only ids not seen yet, up to ``max_rewalks`` times, then logs
-  a WARNING with the numbers.
+  again, yielding only ids not seen yet, up to ``max_rewalks`` times.
+* A page whose ids repeat *any* earlier page of the same walk of a window (a
+  fingerprint of its ids, not only the neighbour) is a server fault: its items
+  are not counted again, and the window is re-walked like any other shortfall.
+
+A window whose unique ids stay **below its total** after the re-walks (or that
+repeated a page and has no total to compare with) is **incomplete**: it is listed
+in :attr:`AsyncPager.incomplete` with its counts, logged as a WARNING on the
+``xportcn_async.integrity`` logger, and kept in the checkpoint so that a walk
+resumed from it walks that window again; the checkpoint is ``done`` only when no
+window is incomplete. The walk itself goes on with the next window.
 
 Guaranteed: every order whose creation time lies in a walked window and that
-exists for the whole walk is yielded, exactly once per window. Not guaranteed:
+exists for the whole walk is yielded, exactly once per window, or the window is
+reported incomplete. Not guaranteed:
 orders created less than ``safety_margin`` ago (the next incremental sync picks
 them up); orders deleted during the walk; an order whose creation time the
 server changes. Changes of status are not movements in a creation-time window,
@@ -41,11 +51,16 @@ use ``async with pager:`` or ``await pager.aclose()`` to make it immediate).
 
 Checkpoints
 -----------
-``pager.checkpoint()`` returns a small JSON-serialisable dict (filters, the end
-of the finished windows, the current window and the last page handed over).
-``iter(..., resume=checkpoint)`` continues from it. While iterating
+``pager.checkpoint()`` returns a small JSON-serialisable dict (filters, the
+range and window size, the current window and the last page handed over, the
+next window of the range still to walk, and the incomplete windows to walk
+again). ``iter(..., resume=checkpoint)`` continues from it: the current window,
+then the rest of the range, then the incomplete windows. While iterating
 ``pages()``, the checkpoint already counts the page just yielded: store it in
-the same transaction as that page's items.
+the same transaction as that page's items. Every value of a checkpoint is
+validated when it is resumed (types, ranges, at most :data:`MAX_WINDOWS`
+windows); a damaged one raises :class:`~xportcn_async.errors.ConfigurationError`.
+Checkpoints of version 1 (before incomplete windows were kept) are still read.
 """
 
 from __future__ import annotations
@@ -60,16 +75,23 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from .errors import ConfigurationError, XportcnError
 from .models.common import Page
 
-__all__ = ["AsyncPager", "Page", "PaginationError", "Window"]
+__all__ = ["MAX_WINDOWS", "AsyncPager", "IncompleteWindow", "Page", "PaginationError", "Window"]
 
 logger = logging.getLogger("xportcn_async")
+#: Where the pager reports what puts completeness at risk (the CLI always shows it).
+integrity_logger = logging.getLogger("xportcn_async.integrity")
 
 T = TypeVar("T")
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
+#: The most windows one walk may have (a tiny window over a long range is refused,
+#: not allocated): 100,000 one-hour windows are over eleven years.
+MAX_WINDOWS = 100_000
 
 
 class PaginationError(XportcnError):
@@ -99,15 +121,48 @@ class Window:
         return hash((self.begin, self.end))
 
 
+@attrs.frozen
+class IncompleteWindow:
+    """A window whose unique ids stayed below its ``total`` after the re-walks.
+
+    ``reason`` says what was seen (a shortfall, a page repeating an earlier one).
+    """
+
+    begin: datetime
+    end: datetime
+    unique: int
+    total: int | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view (times as ISO strings)."""
+        return {
+            "begin": self.begin.isoformat(),
+            "end": self.end.isoformat(),
+            "unique": self.unique,
+            "total": self.total,
+            "reason": self.reason,
+        }
+
+
 def split_windows(begin: datetime, end: datetime, size: timedelta) -> list[Window]:
     """Split ``[begin, end]`` into consecutive closed windows of ``size`` (the last may be shorter).
 
     Windows do not overlap: each ends one second before the next begins,
     matching the API's second-resolution ``beginDateTime``/``endDateTime``.
+    ``size`` must be at least one second, and the range must not make more than
+    :data:`MAX_WINDOWS` windows (``ValueError``): nothing here can loop forever.
     """
+    if size < timedelta(seconds=1):
+        raise ValueError(f"a window must last at least one second, got {size}")
     windows: list[Window] = []
     start = begin.replace(microsecond=0)
     end = end.replace(microsecond=0)
+    if end >= start and (end - start) / size >= MAX_WINDOWS:
+        raise ValueError(
+            f"{start.isoformat()} .. {end.isoformat()} in windows of {size} makes more than "
+            f"{MAX_WINDOWS:,} windows: use a larger window"
+        )
     step = timedelta(seconds=1)
     while start <= end:
         stop = min(start + size - step, end)
@@ -122,6 +177,28 @@ def _aware(name: str, value: datetime | None) -> datetime | None:
             f"{name} must be an aware datetime, "
             "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Shanghai'))"
         )
+    return value
+
+
+def _time(entry: Mapping[str, Any], name: str) -> datetime:
+    """An aware ISO 8601 time of a checkpoint entry (``ConfigurationError`` otherwise)."""
+    value = entry.get(name)
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.utcoffset() is None:
+        raise ConfigurationError(
+            f"checkpoint {name!r} is not an ISO 8601 time with an offset: {value!r}"
+        )
+    return parsed
+
+
+def _count(entry: Mapping[str, Any], name: str) -> int:
+    """A non-negative whole number of a checkpoint entry (0 when absent)."""
+    value = entry.get(name, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+        raise ConfigurationError(f"checkpoint {name!r} must be a whole number >= 0, got {value!r}")
     return value
 
 
@@ -192,10 +269,18 @@ class AsyncPager(Generic[T]):
         self._begin, self._end = begin, end
         # Without begin there are no windows; an end alone is passed to every request.
         self._open_end = end if begin is None else None
-        # progress, for checkpoints and stats
-        self._window_index = 0
+        # The work of this walk, in order: (window, its index in the range or None for a
+        # window carried over as incomplete from a checkpoint). A plain walk is [None].
+        self._queue: list[tuple[Window | None, int | None]] = (
+            [(w, i) for i, w in enumerate(self._windows)]
+            if self._windows is not None
+            else [(None, None)]
+        )
+        self._position = 0  # index in _queue of the window being walked
         self._page_done = 0  # pages of the current window handed to the consumer
         self._seen_in_window = 0
+        #: Windows found incomplete by this walk (see the module docstring).
+        self.incomplete: list[IncompleteWindow] = []
         self.pages_fetched = 0
         self.items_yielded = 0
         self.rewalks = 0
@@ -206,29 +291,28 @@ class AsyncPager(Generic[T]):
                 self._restore(resume)
             except ConfigurationError:
                 raise
-            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
                 # A damaged or foreign checkpoint (hand-edited, another pager's).
-                raise ConfigurationError(f"not a checkpoint of this walk: {exc!r}") from None
+                raise ConfigurationError(f"not a checkpoint of this walk: {exc}") from None
 
     # -- checkpoints ---------------------------------------------------------------
 
     def checkpoint(self) -> dict[str, Any]:
         """A JSON-serialisable state to resume from (see the module docstring)."""
         current: dict[str, Any] | None = None
-        finished_until: str | None = None
-        if self._windows is not None:
-            if self._window_index > 0:
-                finished_until = self._windows[self._window_index - 1].end.isoformat()
-            if self._window_index < len(self._windows):
-                win = self._windows[self._window_index]
-                current = {
-                    "begin": win.begin.isoformat(),
-                    "end": win.end.isoformat(),
-                    "page": self._page_done,
-                    "seen": self._seen_in_window,
-                }
-        else:
+        if self._position < len(self._queue):
+            win, _ = self._queue[self._position]
             current = {"page": self._page_done, "seen": self._seen_in_window}
+            if win is not None:
+                current = {"begin": win.begin.isoformat(), "end": win.end.isoformat(), **current}
+        later = self._queue[self._position + 1 :]
+        grid = len(self._windows) if self._windows is not None else 1
+        next_window = min((i for _, i in later if i is not None), default=grid)
+        retry = [
+            {"begin": w.begin.isoformat(), "end": w.end.isoformat()}
+            for w, i in later
+            if w is not None and i is None
+        ] + [{"begin": w.begin.isoformat(), "end": w.end.isoformat()} for w in self.incomplete]
         return {
             "version": CHECKPOINT_VERSION,
             "filters": self._filters,
@@ -236,31 +320,34 @@ class AsyncPager(Generic[T]):
             "begin": self._begin.isoformat() if self._begin else None,
             "end": self._end.isoformat() if self._end else None,
             "window_seconds": int(self._window_size.total_seconds()),
-            "finished_until": finished_until,
             "current": current,
+            "next_window": next_window,
+            "retry": retry,
             "done": self.done,
         }
 
     @property
     def window_count(self) -> int:
-        """Number of windows in the walk (1 without time windows)."""
-        return len(self._windows) if self._windows is not None else 1
+        """Number of windows in the walk (1 without time windows), incomplete ones included."""
+        grid = len(self._windows) if self._windows is not None else 1
+        return grid + sum(1 for _, i in self._queue if i is None and self._windows is not None)
 
     @property
     def windows_done(self) -> int:
-        """Windows completely walked so far."""
-        return self._window_index
+        """Windows completely walked so far (including those walked before a resume)."""
+        return self.window_count - (len(self._queue) - self._position)
 
     @property
     def done(self) -> bool:
-        """True once every window (or the whole list) has been walked."""
-        if self._windows is not None:
-            return self._window_index >= len(self._windows)
-        return self._window_index >= 1
+        """True once every window (or the whole list) is walked and none is incomplete."""
+        return self._position >= len(self._queue) and not self.incomplete
 
     def _restore(self, state: Mapping[str, Any]) -> None:
-        if state.get("version") != CHECKPOINT_VERSION:
-            raise ConfigurationError(f"unsupported checkpoint version {state.get('version')!r}")
+        if not isinstance(state, Mapping):
+            raise ConfigurationError(f"a checkpoint is a JSON object, got {type(state).__name__}")
+        version = state.get("version")
+        if version not in (1, CHECKPOINT_VERSION):
+            raise ConfigurationError(f"unsupported checkpoint version {version!r}")
         if dict(state.get("filters") or {}) != self._filters:
             raise ConfigurationError(
                 "checkpoint filters differ from this walk's filters: "
@@ -270,26 +357,75 @@ class AsyncPager(Generic[T]):
             raise ConfigurationError(
                 f"checkpoint page_size {state.get('page_size')} != page_size {self.page_size}"
             )
-        current = state.get("current") or {}
+        current = state.get("current")
+        if current is not None and not isinstance(current, Mapping):
+            raise ConfigurationError(f"checkpoint 'current' is not an object: {current!r}")
+        current = current or {}
+        page = _count(current, "page")
+        seen = _count(current, "seen")
         if self._windows is None:
-            self._window_index = 1 if state.get("done") else 0
-        else:
-            # Windows are recomputed from the checkpoint's own range, so a resumed walk
-            # covers exactly what the interrupted one would have.
-            begin = datetime.fromisoformat(state["begin"])
-            end = datetime.fromisoformat(state["end"])
-            self._begin, self._end = begin, end
-            self._window_size = timedelta(seconds=int(state["window_seconds"]))
-            self._windows = split_windows(begin, end, self._window_size)
-            if state.get("done"):
-                self._window_index = len(self._windows)
-                return
-            cur_begin = datetime.fromisoformat(current["begin"]) if current else begin
-            self._window_index = next(
-                (i for i, w in enumerate(self._windows) if w.begin == cur_begin), 0
+            self._position = 1 if state.get("done") else 0
+            self._page_done, self._seen_in_window = page, seen
+            return
+        # Windows are recomputed from the checkpoint's own range, so a resumed walk
+        # covers exactly what the interrupted one would have.
+        begin = _time(state, "begin")
+        end = _time(state, "end")
+        if end < begin:
+            raise ConfigurationError(f"checkpoint end {end.isoformat()} is before its begin")
+        seconds = state.get("window_seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+            raise ConfigurationError(
+                f"checkpoint window_seconds must be a whole number >= 1, got {seconds!r}"
             )
-        self._page_done = int(current.get("page", 0))
-        self._seen_in_window = int(current.get("seen", 0))
+        self._begin, self._end = begin, end
+        self._window_size = timedelta(seconds=seconds)
+        grid = split_windows(begin, end, self._window_size)
+        self._windows = grid
+        by_begin = {w.begin: i for i, w in enumerate(grid)}
+
+        def window(entry: Any, what: str) -> tuple[Window, int | None]:
+            if not isinstance(entry, Mapping):
+                raise ConfigurationError(f"checkpoint {what} is not an object: {entry!r}")
+            lo, hi = _time(entry, "begin"), _time(entry, "end")
+            if not begin <= lo <= hi <= end:
+                raise ConfigurationError(
+                    f"checkpoint {what} {lo.isoformat()} .. {hi.isoformat()} is not inside "
+                    f"the walk's range {begin.isoformat()} .. {end.isoformat()}"
+                )
+            index = by_begin.get(lo)
+            return Window(lo, hi), index if index is not None and grid[index].end == hi else None
+
+        if version == 1:
+            if state.get("done"):
+                self._queue, self._position = [], 0
+                return
+            first = by_begin.get(_time(current, "begin"), 0) if current else 0
+            self._queue = [(w, i) for i, w in enumerate(grid) if i >= first]
+        else:
+            next_window = state.get("next_window")
+            if (
+                isinstance(next_window, bool)
+                or not isinstance(next_window, int)
+                or not 0 <= next_window <= len(grid)
+            ):
+                raise ConfigurationError(
+                    f"checkpoint next_window must be 0..{len(grid)}, got {next_window!r}"
+                )
+            retry = state.get("retry") or []
+            if not isinstance(retry, list) or len(retry) > len(grid):
+                raise ConfigurationError("checkpoint 'retry' is not a list of windows")
+            queue: list[tuple[Window | None, int | None]] = []
+            if current:
+                queue.append(window(current, "current window"))
+            queue += [(grid[i], i) for i in range(next_window, len(grid))]
+            for entry in retry:
+                win, _ = window(entry, "retry window")
+                if all(win != w for w, _ in queue):
+                    queue.append((win, None))
+            self._queue = queue
+        self._position = 0
+        self._page_done, self._seen_in_window = (page, seen) if current else (0, 0)
 
     # -- iteration -----------------------------------------------------------------
 
@@ -315,9 +451,8 @@ class AsyncPager(Generic[T]):
             raise RuntimeError("an AsyncPager can be iterated once; create a new one")
         self._started = True
         remaining = self.max_items
-        windows: list[Window | None] = list(self._windows) if self._windows is not None else [None]
-        while self._window_index < len(windows):
-            win = windows[self._window_index]
+        while self._position < len(self._queue):
+            win, _ = self._queue[self._position]
             async with aclosing(self._walk_window(win)) as walk:
                 async for page, seen_after in walk:
                     complete = True
@@ -347,7 +482,7 @@ class AsyncPager(Generic[T]):
                         yield page
                     if remaining is not None and remaining <= 0:
                         return
-            self._window_index += 1
+            self._position += 1
             self._page_done = 0
             self._seen_in_window = 0
 
@@ -355,18 +490,22 @@ class AsyncPager(Generic[T]):
         """One window (or the whole list): walk, compare with total, re-walk when they differ.
 
         Yields each de-duplicated page with the number of unique ids handed over so far.
+        A window still short of its total after the re-walks is added to
+        :attr:`incomplete` (after its last page is yielded).
         """
         seen: set[Hashable] = set()
         start_page = self._page_done + 1
         resumed = self._seen_in_window  # ids handed over before a resume, not in ``seen``
         total: int | None = None
         unique = 0
+        repeats: list[str] = []
         for attempt in range(self._max_rewalks + 1):
             if attempt:
                 self.rewalks += 1
                 start_page, resumed = 1, 0  # a full walk from page 1 sees everything again
             before = len(seen)
-            async with aclosing(self._walk_once(win, start_page)) as walk:
+            repeats.clear()
+            async with aclosing(self._walk_once(win, start_page, repeats)) as walk:
                 async for page in walk:
                     total = page.total
                     fresh = []
@@ -383,40 +522,65 @@ class AsyncPager(Generic[T]):
                     )
                     yield deduped, resumed + len(seen)
             unique = resumed + len(seen)
-            if win is None or total is None or unique == total:
+            if win is None or (total is None and not repeats):
                 # A plain walk is open at the top (new orders keep arriving): only closed
                 # windows can be compared with their total.
+                return
+            if total is not None and unique >= total:
+                if unique > total:
+                    logger.info(
+                        "window %s: %d unique ids against a total of %d: ids were removed "
+                        "during the walk",
+                        win,
+                        unique,
+                        total,
+                    )
                 return
             if attempt and len(seen) == before:
                 break  # a full re-walk found nothing new: re-walking again cannot help
             if attempt < self._max_rewalks:
                 logger.info(
-                    "window %s: %d unique ids but total %s; walking it again (%d/%d)",
+                    "window %s: %d unique ids but total %s%s; walking it again (%d/%d)",
                     win,
                     unique,
                     total,
+                    f" ({repeats[0]})" if repeats else "",
                     attempt + 1,
                     self._max_rewalks,
                 )
-        level = logging.WARNING if total is not None and unique < total else logging.INFO
-        logger.log(
-            level,
-            "window %s: %d unique ids against a total of %s after %d re-walk(s): "
-            "the list changed during the walk%s",
+        assert win is not None  # a plain walk returned above
+        reason = (
+            repeats[0]
+            if repeats
+            else f"{unique} unique ids against a total of {total} after re-walking"
+        )
+        self.incomplete.append(
+            IncompleteWindow(
+                begin=win.begin, end=win.end, unique=unique, total=total, reason=reason
+            )
+        )
+        integrity_logger.warning(
+            "window %s is INCOMPLETE: %d unique ids against a total of %s (%s); it stays in "
+            "the checkpoint to be walked again",
             win,
             unique,
             total,
-            self.rewalks,
-            " (some ids may be missing)" if level == logging.WARNING else " (ids removed)",
+            reason,
         )
 
     async def _walk_once(
-        self, win: Window | None, start_page: int
+        self, win: Window | None, start_page: int, repeats: list[str]
     ) -> AsyncGenerator[Page[T], None]:
-        """Pages ``start_page..`` of one window; prefetches up to ``concurrency`` pages."""
+        """Pages ``start_page..`` of one window; prefetches up to ``concurrency`` pages.
+
+        A page repeating an earlier page of this walk is not yielded: it is described
+        in ``repeats`` and, without a total to bound the walk, ends it. Outside
+        windows it raises :class:`PaginationError` (there is no window to re-walk).
+        """
         begin = win.begin if win else None
         end = win.end if win else self._open_end
         offset = self._first_page - 1  # the API's first page number (1 almost everywhere)
+        fingerprints: dict[int, int] = {}
 
         async def get(n: int) -> Page[T]:
             if n > self._max_pages:
@@ -428,12 +592,30 @@ class AsyncPager(Generic[T]):
             self.pages_fetched += 1
             return page
 
+        def repeated(page: Page[T]) -> bool:
+            if not page.items:
+                return False
+            fingerprint = hash(tuple(self._key(i) for i in page.items))
+            earlier = fingerprints.setdefault(fingerprint, page.page_num)
+            if earlier == page.page_num:
+                return False
+            message = (
+                f"the server returned the same page twice (page {page.page_num} repeats "
+                f"page {earlier})"
+            )
+            if win is None:
+                raise PaginationError(
+                    f"{message}: it may ignore pageNum; stopping instead of looping"
+                )
+            repeats.append(message)
+            return True
+
         first = await get(start_page)
+        repeated(first)
         yield first
         if not first.items or len(first.items) < self.page_size:
             return
         last_page = self._last_page(first, start_page)
-        previous_ids = [self._key(i) for i in first.items]
         next_page = start_page + 1
         in_flight: deque[asyncio.Task[Page[T]]] = deque()
         try:
@@ -448,14 +630,11 @@ class AsyncPager(Generic[T]):
                 if not in_flight:
                     return
                 page = await in_flight.popleft()
-                ids = [self._key(i) for i in page.items]
-                if ids and ids == previous_ids:
-                    raise PaginationError(
-                        f"the server returned the same page twice (page {page.page_num}): "
-                        "it may ignore pageNum; stopping instead of looping"
-                    )
-                previous_ids = ids
                 self._check_total(first, page)
+                if repeated(page):
+                    if page.total is None:
+                        return  # nothing bounds this walk: stop rather than loop
+                    continue
                 yield page
                 if not page.items or len(page.items) < self.page_size:
                     return

@@ -10,6 +10,10 @@ Exit codes:
 4     the server could not be reached (connection refused, DNS, timeouts)
 5     authentication refused (wrong key or secret, clock far off)
 6     other API or data error (the message carries the request id)
+7     incomplete: some windows could not be read completely (listed); run the same
+      command again to walk them again, or accept with ``--allow-incomplete``
+8     storage: the database file cannot be opened, read or written (not a database,
+      locked, disk full, read-only); what was committed before is kept
 130   interrupted (Ctrl-C); the last page's checkpoint is committed: run again to resume
 ====  =====================================================================
 
@@ -33,12 +37,20 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
         f"the xportcn command needs the 'cli' extra: pip install 'xportcn-async[cli]' ({exc})"
     ) from exc
 
-from ..errors import AuthenticationError, ConfigurationError, TransportError, XportcnError
+from ..errors import (
+    AuthenticationError,
+    ConfigurationError,
+    StorageError,
+    TransportError,
+    XportcnError,
+)
 from ..serde import CHINA_TZ
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_CONFIG, EXIT_UNREACHABLE, EXIT_AUTH, EXIT_API = range(7)
+EXIT_INCOMPLETE = 7
+EXIT_STORAGE = 8
 EXIT_INTERRUPTED = 130
 
 stderr = Console(stderr=True)
@@ -75,6 +87,8 @@ def run(coro: Any) -> Any:
         sys.exit(EXIT_INTERRUPTED)
     except ConfigurationError as exc:
         fail(EXIT_CONFIG, str(exc))
+    except StorageError as exc:
+        fail(EXIT_STORAGE, f"storage: {exc}")
     except AuthenticationError as exc:
         fail(EXIT_AUTH, f"authentication refused: {exc}")
     except TransportError as exc:
@@ -94,3 +108,5 @@ def main(verbose: int) -> None:
     sdk_logger = logging.getLogger("xportcn_async")
     sdk_logger.addHandler(handler)
     sdk_logger.setLevel(level)
+    # What puts completeness at risk is always shown, whatever the verbosity.
+    logging.getLogger("xportcn_async.integrity").setLevel(min(level, logging.WARNING))

@@ -19,7 +19,7 @@ from ..errors import ConfigurationError
 from ..serde import CHINA_TZ
 from ..sync import SQLiteStore, SyncStats, sync_orders
 from ..sync.records import AmountUnit
-from ._app import EXIT_CONFIG, fail, main, parse_date, run, stderr
+from ._app import EXIT_CONFIG, EXIT_INCOMPLETE, fail, main, parse_date, run, stderr
 
 
 @main.group()
@@ -90,6 +90,7 @@ def _summary(all_stats: Sequence[SyncStats]) -> Table:
         ("orders unchanged", lambda s: str(s.orders_unchanged)),
         ("open orders refreshed", lambda s: str(s.orders_refreshed)),
         ("windows re-walked", lambda s: str(s.rewalks)),
+        ("windows INCOMPLETE", lambda s: str(len(s.incomplete))),
         ("retries", lambda s: str(s.retries)),
         ("orders/s", lambda s: f"{s.orders_per_second:.0f}"),
         ("elapsed", lambda s: f"{s.elapsed:.1f} s"),
@@ -113,6 +114,7 @@ async def _sync(
     refresh_open: bool,
     show_progress: bool,
     alibaba_amount_unit: AmountUnit = "fen",
+    reset_checkpoint: bool = False,
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
     async with XportcnClient(config=config) as xp, SQLiteStore(db) as store:
@@ -132,6 +134,7 @@ async def _sync(
                         refresh_open=refresh_open,
                         alibaba_amount_unit=alibaba_amount_unit,
                         progress=view,
+                        reset_checkpoint=reset_checkpoint,
                     )
                 )
     return results
@@ -147,6 +150,30 @@ def _print_results(results: Sequence[SyncStats], as_json: bool) -> None:
         click.echo(orjson.dumps(doc).decode())
     else:
         Console().print(_summary(results))
+
+
+def _check_complete(results: Sequence[SyncStats], allow_incomplete: bool) -> None:
+    """List incomplete windows on stderr; exit 7 unless ``--allow-incomplete``."""
+    missing = [(s.platform, w) for s in results for w in s.incomplete]
+    if not missing:
+        return
+    for platform, w in missing:
+        stderr.print(
+            f"[yellow]incomplete[/]: {platform} {w.begin.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}"
+            f" .. {w.end.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S} China time: {w.unique} of "
+            f"{w.total if w.total is not None else '?'} orders read ({w.reason})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    advice = (
+        f"{len(missing)} window(s) could not be read completely: the server's list stayed "
+        "short of its own total. They are kept in the checkpoint: run the same command again "
+        "to walk them again; if they stay incomplete, send the lines above to Xportcn support"
+    )
+    if allow_incomplete:
+        stderr.print(f"[yellow]warning:[/] {advice} (accepted: --allow-incomplete)")
+        return
+    fail(EXIT_INCOMPLETE, f"{advice}, or accept the gap with --allow-incomplete.")
 
 
 _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
@@ -169,6 +196,16 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
     show_default=True,
     help="Unit of 1688 totalAmount (not confirmed by the docs).",
 )
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Exit 0 even when some windows could not be read completely (exit 7 otherwise).",
+)
+@click.option(
+    "--reset-checkpoint",
+    is_flag=True,
+    help="Discard the saved sync state first (e.g. when it is damaged); stored orders stay.",
+)
 @click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
 def sync_orders_command(
@@ -182,6 +219,8 @@ def sync_orders_command(
     lookback_days: int,
     refresh_open: bool,
     alibaba_amount_unit: str,
+    allow_incomplete: bool,
+    reset_checkpoint: bool,
     base_url: str | None,
     as_json: bool,
 ) -> None:
@@ -212,9 +251,11 @@ def sync_orders_command(
             refresh_open=refresh_open,
             alibaba_amount_unit="yuan" if alibaba_amount_unit == "yuan" else "fen",
             show_progress=not as_json and sys.stderr.isatty(),
+            reset_checkpoint=reset_checkpoint,
         )
     )
     _print_results(results, as_json)
+    _check_complete(results, allow_incomplete)
 
 
 @main.command("demo")
@@ -254,5 +295,6 @@ def demo_command(db: str, n_orders: int, seed: int, concurrency: int, as_json: b
 
     results = run(demo())
     _print_results(results, as_json)
+    _check_complete(results, allow_incomplete=False)
     if not as_json:
         stderr.print(f"orders are in {db}: try 'xportcn orders export --db {db} --format csv'")

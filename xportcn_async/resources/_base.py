@@ -8,7 +8,7 @@ HTTP code lives here: signing, retries and error mapping are the transport's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +16,7 @@ import aiohttp
 import attrs
 
 from .. import serde
+from ..errors import ResponseDecodeError
 from ..models.common import RawResult, WriteResult
 
 if TYPE_CHECKING:
@@ -50,8 +51,12 @@ class Resource:
         *,
         params: Mapping[str, str] | None = None,
         data: aiohttp.FormData | None = None,
+        check: Callable[[T, str, str | None], None] | None = None,
     ) -> T:
         """Send ``body`` (a model, a dict or None) to operation ``key``; structure ``data``.
+
+        ``check(result, key, request_id)`` runs on the structured result (e.g.
+        :func:`require_ids`) and raises :class:`ResponseDecodeError` when it does not hold.
 
         A ``null`` data for a model whose fields are all optional gives the empty
         model (short envelopes carry no data). Write results and raw results get the
@@ -65,6 +70,8 @@ class Resource:
             result = serde.structure(
                 envelope.data, model_type, endpoint=key, request_id=envelope.request_id
             )
+        if check is not None:
+            check(result, key, envelope.request_id)
         if isinstance(result, (WriteResult, RawResult)):
             # An init=False field of a frozen model: set once, here, from the envelope.
             object.__setattr__(result, "request_id", envelope.request_id)
@@ -93,6 +100,32 @@ def _all_optional(model_type: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- checks
+
+
+def require_ids(
+    items: Callable[[Any], Iterable[Any]], path: str, id_path: str = "id"
+) -> Callable[[Any, str, str | None], None]:
+    """A ``check`` for :meth:`Resource._call`: every listed item must have a non-empty ``.id``.
+
+    An order without an id cannot be stored, de-duplicated or counted against the
+    page's total, so it is a :class:`ResponseDecodeError` naming its path
+    (``data.data[3].id``), never an item silently dropped or kept under ``""``.
+    ``items`` is a function of the result giving the items; ``path`` their wire path.
+    """
+
+    def check(result: Any, endpoint: str, request_id: str | None) -> None:
+        for index, item in enumerate(items(result)):
+            if item.id is None or not str(item.id).strip():
+                where = f"{path}[{index}].{id_path}"
+                raise ResponseDecodeError(
+                    f"[{endpoint}] {where} is missing or empty: an order without an id "
+                    "cannot be stored or counted, so the page is refused",
+                    request_id=request_id,
+                    endpoint=endpoint,
+                    errors=[f"{where}: missing or empty id"],
+                )
+
+    return check
 
 
 def check_page(page_num: int, page_size: int, *, num_name: str = "page_num") -> None:

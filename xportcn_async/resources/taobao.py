@@ -41,6 +41,7 @@ from ._base import (
     check_str,
     check_type,
     check_window,
+    require_ids,
 )
 from ._paging import filter_fingerprint, page_walker, raw_item_key, raw_page
 from ._recovery import create_once
@@ -63,6 +64,9 @@ __all__ = [
 #: seller order number (``purchaseOrderOuterId``): the order, if created, is at the top.
 LOOKUP_PAGES = 4
 LOOKUP_PAGE_SIZE = 50
+
+#: Every listed order must carry an ``id`` (``ResponseDecodeError`` otherwise).
+_ORDER_IDS = require_ids(lambda data: data.data, "data.data")
 
 
 # --------------------------------------------------------------------------- filters
@@ -343,7 +347,7 @@ class TaobaoOrders(Resource):
         >>> # page = await xp.taobao.orders.list(page_num=1, page_size=50, status=10)
         """
         body = _order_list_body(page_num, page_size, begin, end, filters)
-        data = await self._call("taobao.orders.list", body, TaobaoOrderListData)
+        data = await self._call("taobao.orders.list", body, TaobaoOrderListData, check=_ORDER_IDS)
         return Page(items=data.data, total=data.total, page_num=page_num, page_size=page_size)
 
     def iter(

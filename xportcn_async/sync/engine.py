@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import ConfigurationError
-from ..pagination import AsyncPager
+from ..pagination import AsyncPager, IncompleteWindow
 from ..serde import CHINA_TZ
 from .records import FINAL_STATUSES, PLATFORMS, AmountUnit, alibaba_record
 from .store import OrderRecord, OrderStore
@@ -44,6 +44,14 @@ class SyncStats:
     rewalks: int = 0
     retries: int = 0
     elapsed: float = 0.0
+    #: Windows whose orders are not all stored (see :class:`~xportcn_async.pagination.AsyncPager`):
+    #: they stay in the checkpoint and the next run walks them again.
+    incomplete: list[IncompleteWindow] = attrs.field(factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when no window is incomplete: every order the server counted was stored."""
+        return not self.incomplete
 
     @property
     def orders(self) -> int:
@@ -63,6 +71,8 @@ class SyncStats:
         data["orders"] = self.orders
         data["orders_per_second"] = round(self.orders_per_second, 1)
         data["elapsed"] = round(self.elapsed, 3)
+        data["incomplete"] = [w.as_dict() for w in self.incomplete]
+        data["complete"] = self.complete
         return data
 
 
@@ -93,6 +103,7 @@ async def sync_orders(
     alibaba_amount_unit: AmountUnit = "fen",
     progress: ProgressCallback | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    reset_checkpoint: bool = False,
 ) -> SyncStats:
     """Copy every order of ``platform`` created in ``[begin, end]`` into ``store``.
 
@@ -108,6 +119,13 @@ async def sync_orders(
     whether 1688 ``totalAmount`` arrives in fen (default, GUESS) or yuan.
 
     Returns :class:`SyncStats`; ``progress(stats)`` is called after every page.
+    A window whose orders could not all be read (the server's list stayed short of
+    its own total, or repeated a page) is listed in ``stats.incomplete``: the run
+    goes on with the other windows, its checkpoint is not ``done``, and the next run
+    walks the incomplete windows again. Check ``stats.complete``.
+
+    A saved state that does not validate raises ``ConfigurationError`` naming it;
+    ``reset_checkpoint=True`` discards the saved state first (stored orders stay).
     """
     if platform not in PLATFORMS:
         raise ConfigurationError(f"unknown platform {platform!r}: use 'taobao' or 'alibaba'")
@@ -118,6 +136,8 @@ async def sync_orders(
     started = time.perf_counter()
     retries_before = client.transport.retries
     stats = SyncStats(platform=platform)
+    if reset_checkpoint:
+        await store.reset_state(platform)
     state = await store.get_state(platform)
 
     resume: dict[str, Any] | None = None
@@ -134,18 +154,26 @@ async def sync_orders(
             begin = state.synced_until - lookback
         else:
             begin = now() - DEFAULT_INITIAL_SPAN
-    if begin is None and resume is not None:
-        begin = datetime.fromisoformat(resume["begin"])
-
-    pager: AsyncPager[Any] = resource.iter(
-        page_size=page_size,
-        begin=begin,
-        end=end,
-        concurrency=concurrency,
-        window=window,
-        safety_margin=safety_margin,
-        resume=resume,
-    )
+    try:
+        if begin is None and resume is not None:
+            begin = _checkpoint_begin(resume)
+        pager: AsyncPager[Any] = resource.iter(
+            page_size=page_size,
+            begin=begin,
+            end=end,
+            concurrency=concurrency,
+            window=window,
+            safety_margin=safety_margin,
+            resume=resume,
+        )
+    except ConfigurationError as exc:
+        if resume is None:
+            raise
+        raise ConfigurationError(
+            f"the saved checkpoint of {platform} cannot be resumed ({exc}). Discard it with "
+            f"'xportcn sync orders --platform {platform} --reset-checkpoint' (or "
+            "sync_orders(..., reset_checkpoint=True)): stored orders are kept"
+        ) from None
     stats.resumed = resume is not None
     first = pager.checkpoint()
     # Report the range in China time, like the API's own times.
@@ -173,12 +201,29 @@ async def sync_orders(
             stats.orders_unchanged += result.unchanged
             tick()
 
-    await store.finish(platform, pager.checkpoint(), stats.end)
+    stats.incomplete = list(pager.incomplete)
+    synced_until = stats.end
+    if stats.incomplete:
+        # Synced completely only up to the first window that is not: an incremental
+        # run restarts from there at the latest.
+        synced_until = min(synced_until, *(w.begin for w in stats.incomplete))
+    await store.finish(platform, pager.checkpoint(), synced_until)
 
     if refresh_open:
         await _refresh_open(client, store, platform, resource, to_record, stats, now() - lookback)
     tick()
     return stats
+
+
+def _checkpoint_begin(checkpoint: dict[str, Any]) -> datetime:
+    value = checkpoint.get("begin")
+    try:
+        begin = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        begin = None
+    if begin is None or begin.utcoffset() is None:
+        raise ConfigurationError(f"its begin is not an ISO 8601 time with an offset: {value!r}")
+    return begin
 
 
 async def _refresh_open(

@@ -15,6 +15,16 @@ Schema (``PRAGMA user_version`` 1)::
 
 Times are ISO 8601 with their UTC offset (orders keep China time, +08:00);
 ``status`` keeps the API's own value (an int for Taobao, a string for 1688).
+
+Schema versions: a new file is created at :data:`SCHEMA_VERSION`; an older file is
+migrated in one transaction (:data:`MIGRATIONS`); a file of a newer version (written
+by a newer xportcn-async) is refused with :class:`~xportcn_async.errors.ConfigurationError`
+and left untouched, as is a SQLite file holding other tables than ours. Every
+SQLite failure (not a database, locked, disk full, read-only) is raised as
+:class:`~xportcn_async.errors.StorageError`; what was committed before stays.
+Checkpoints read back are checked (a JSON object, an ISO time): a damaged one is a
+``ConfigurationError`` naming the row and :meth:`SQLiteStore.reset_state`, the way
+out (``xportcn sync orders --reset-checkpoint``).
 """
 
 from __future__ import annotations
@@ -30,11 +40,19 @@ from typing import Any, Protocol, TypeVar
 import attrs
 import orjson
 
+from ..errors import ConfigurationError, StorageError
+
 __all__ = ["OrderRecord", "OrderStore", "SQLiteStore", "SaveResult", "SubOrderRecord", "SyncState"]
 
 R = TypeVar("R")
 
 SCHEMA_VERSION = 1
+
+#: ``{version: SQL}``: the statements that take a file from ``version`` to ``version + 1``.
+#: Empty while there is one version; each future change adds one entry, never edits one.
+MIGRATIONS: dict[int, str] = {}
+
+_OUR_TABLES = frozenset({"orders", "sub_orders", "sync_state"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -139,6 +157,10 @@ class OrderStore(Protocol):
         """(id, order_no) of orders not in a final status created before ``created_before``."""
         ...
 
+    async def reset_state(self, platform: str) -> bool:
+        """Discard the platform's saved sync state; True when there was one."""
+        ...
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -190,22 +212,62 @@ class SQLiteStore:
         if self._executor is None:
             raise RuntimeError("the store is not open: use 'async with SQLiteStore(path)'")
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, fn, *args)
+        future = loop.run_in_executor(self._executor, self._guarded, fn, *args)
         # A cancelled caller must not leave a half-written transaction: let it finish.
         return await asyncio.shield(future)
+
+    def _guarded(self, fn: Callable[..., R], *args: Any) -> R:
+        """Run ``fn`` on the worker, turning SQLite's failures into :class:`StorageError`."""
+        try:
+            return fn(*args)
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: {_storage_reason(exc)}", path=str(self.path)) from exc
 
     def _open_sync(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
+            # Read before writing anything: a newer or foreign file must stay untouched.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if version > SCHEMA_VERSION:
+                raise ConfigurationError(
+                    f"{self.path} has schema version {version}, newer than this "
+                    f"xportcn-async understands ({SCHEMA_VERSION}): upgrade xportcn-async "
+                    "(the file was left untouched)"
+                )
+            if version == 0 and tables and not tables <= _OUR_TABLES:
+                raise ConfigurationError(
+                    f"{self.path} is a SQLite database of something else (tables: "
+                    f"{', '.join(sorted(tables))}): choose another --db file "
+                    "(the file was left untouched)"
+                )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if version < SCHEMA_VERSION:
+                self._migrate(conn, version if tables else 0)
         except BaseException:
             conn.close()
             raise
         self._conn = conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        """Create the schema (version 0) or migrate an older file, in one transaction."""
+        with _Transaction(conn):
+            if version == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            else:
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _close_sync(self) -> None:
         if self._conn is not None:
@@ -352,9 +414,54 @@ class SQLiteStore:
             ).fetchone()
             if row is None:
                 return SyncState(None, None)
-            checkpoint = orjson.loads(row[0]) if row[0] else None
-            until = datetime.fromisoformat(row[1]) if row[1] else None
-            return SyncState(checkpoint, until)
+            return SyncState(
+                self._stored_checkpoint(platform, row[0]),
+                self._stored_time(platform, "synced_until", row[1]),
+            )
+
+        return await self._run(run)
+
+    def _damaged(self, platform: str, what: str) -> ConfigurationError:
+        return ConfigurationError(
+            f"{self.path}: the saved sync state of {platform} is damaged ({what}). "
+            f"Discard it with 'xportcn sync orders --platform {platform} --reset-checkpoint' "
+            "(or SQLiteStore.reset_state): stored orders are kept, the next sync walks "
+            "its range again"
+        )
+
+    def _stored_checkpoint(self, platform: str, text: Any) -> dict[str, Any] | None:
+        if text is None or text == "":
+            return None
+        try:
+            value = orjson.loads(text)
+        except (orjson.JSONDecodeError, TypeError):
+            raise self._damaged(platform, "checkpoint_json is not JSON") from None
+        if value is not None and not isinstance(value, dict):
+            raise self._damaged(platform, "checkpoint_json is not a JSON object")
+        return value
+
+    def _stored_time(self, platform: str, column: str, text: Any) -> datetime | None:
+        if text is None or text == "":
+            return None
+        try:
+            value = datetime.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:
+            value = None
+        if value is None or value.utcoffset() is None:
+            raise self._damaged(platform, f"{column} is not an ISO 8601 time: {text!r}")
+        return value
+
+    async def reset_state(self, platform: str) -> bool:
+        """Discard ``platform``'s saved sync state (checkpoint and synced-until).
+
+        Stored orders stay; the next sync starts afresh (and, re-walking, finds them
+        unchanged). Returns True when there was a state to discard.
+        """
+
+        def run() -> bool:
+            with self._transaction():
+                cur = self._db.execute("DELETE FROM sync_state WHERE platform = ?", (platform,))
+                return cur.rowcount > 0
 
         return await self._run(run)
 
@@ -428,6 +535,23 @@ class _Transaction:
 
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         self._conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _storage_reason(exc: sqlite3.Error) -> str:
+    """SQLite's message, with what to do for the usual causes."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return f"{text} (choose another --db file)"
+    if "locked" in lowered or "busy" in lowered:
+        return f"{text} (another program is writing to it: try again when it has finished)"
+    if "full" in lowered:
+        return f"{text} (free some disk space and run again: committed pages are kept)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{text} (the file or its folder is read-only)"
+    if "unable to open" in lowered:
+        return f"{text} (does the folder exist, and may this user write to it?)"
+    return text
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

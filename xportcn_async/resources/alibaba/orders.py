@@ -35,6 +35,7 @@ from .._base import (
     check_str,
     check_type,
     id_list,
+    require_ids,
 )
 from .._paging import filter_fingerprint
 from .._recovery import create_once
@@ -44,6 +45,9 @@ __all__ = ["MAX_CARGO_LINES", "AlibabaOrderFilters", "AlibabaOrders"]
 
 #: ``cargoParamList`` of one create holds at most this many lines (one seller).
 MAX_CARGO_LINES = 50
+
+#: Every listed order must carry ``baseInfo.id`` (``ResponseDecodeError`` otherwise).
+_ORDER_IDS = require_ids(lambda data: data.result, "data.result", "baseInfo.id")
 
 
 # --------------------------------------------------------------------------- filters
@@ -112,7 +116,7 @@ class AlibabaOrders(Resource):
         answer are kept as sent.
         """
         body = _order_list_body(page, page_size, create_start, create_end, filters)
-        data = await self._call("alibaba.orders.list", body, AlibabaOrderListData)
+        data = await self._call("alibaba.orders.list", body, AlibabaOrderListData, check=_ORDER_IDS)
         return Page(items=data.result, total=data.total_record, page_num=page, page_size=page_size)
 
     def iter(
