@@ -11,7 +11,7 @@ from typing import Any, Literal, NoReturn
 
 import aiohttp
 
-from .config import DEFAULT_BASE_URL, ClientConfig
+from .config import DEFAULT_BASE_URL, ClientConfig, CreateRecovery
 from .endpoints import Endpoint, resolve_endpoints
 from .errors import ConfigurationError, XportcnError
 from .options import DEFAULT_MAX_RESPONSE_BYTES, RequestOptions, RetryPolicy
@@ -65,6 +65,7 @@ class XportcnClient:
         verify_ssl: bool = True,
         signer: Signer = sign,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        create_recovery: CreateRecovery = "report",
         config: ClientConfig | None = None,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
@@ -87,6 +88,7 @@ class XportcnClient:
                 verify_ssl=verify_ssl,
                 signer=signer,
                 max_response_bytes=max_response_bytes,
+                create_recovery=create_recovery,
             )
         elif access_key is not None or access_secret is not None or user_id is not None:
             raise ConfigurationError("pass either config= or credentials, not both")

@@ -17,7 +17,7 @@ from .options import DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy
 from .options import positive as _positive
 from .signing import Signer, sign
 
-__all__ = ["DEFAULT_BASE_URL", "ClientConfig", "RetryPolicy"]
+__all__ = ["DEFAULT_BASE_URL", "ClientConfig", "CreateRecovery", "RetryPolicy"]
 
 DEFAULT_BASE_URL = "https://www.xportcn.com/api"
 
@@ -46,6 +46,10 @@ def _check_base_url(_instance: Any, _attribute: Any, value: Any) -> None:
         raise ConfigurationError(f"base_url must be an http(s) URL, got {value!r}")
 
 
+#: What a create whose answer was lost does: see :class:`ClientConfig`.
+CreateRecovery = Literal["report", "lookup_and_resend"]
+
+
 @attrs.frozen(kw_only=True)
 class ClientConfig:
     """Everything an :class:`~xportcn_async.XportcnClient` needs; immutable.
@@ -65,6 +69,16 @@ class ClientConfig:
     ``verify_ssl`` (True by default) checks the server's TLS certificate and host
     name; ``verify_ssl=False`` is the explicit, only way to turn that off (for a
     local test proxy, never in production).
+
+    ``create_recovery`` says what a create whose answer was lost does (money is at
+    stake; see ``resources/_recovery.py`` and the README): ``"report"`` (default)
+    never sends it again and raises ``OutcomeUnknownError`` carrying the orders
+    created around that time (``candidates``); ``"lookup_and_resend"`` — only for an
+    account whose echo of your key Xportcn has confirmed *and* whose server refuses a
+    duplicate key — returns the order found by your key, or sends the create once
+    more with the same key. ``taobao_echo_key`` is the wire key of a listed Taobao
+    order that echoes ``seller_order_number`` (no field is known to: GUESS, used only
+    by ``"lookup_and_resend"``).
     """
 
     access_key: str = attrs.field(validator=_credential("access_key"))
@@ -91,7 +105,21 @@ class ClientConfig:
     max_clock_offset: float = attrs.field(
         default=24 * 3600.0, validator=_positive("max_clock_offset")
     )
+    create_recovery: CreateRecovery = attrs.field(default="report")
+    taobao_echo_key: str = attrs.field(default="sellerOrderNumber")
     signer: Signer = attrs.field(default=sign, eq=False, repr=False)
+
+    @create_recovery.validator
+    def _check_recovery(self, _attribute: Any, value: Any) -> None:
+        if value not in ("report", "lookup_and_resend"):
+            raise ConfigurationError(
+                f"create_recovery must be 'report' or 'lookup_and_resend', got {value!r}"
+            )
+
+    @taobao_echo_key.validator
+    def _check_echo_key(self, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"taobao_echo_key must be a wire key, got {value!r}")
 
     @pool_size.validator
     def _check_pool(self, _attribute: Any, value: Any) -> None:

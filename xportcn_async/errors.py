@@ -80,9 +80,26 @@ class OutcomeUnknownError(TransportError):
     """A non-idempotent call (create, pay, refund…) failed after the request was sent.
 
     The server may or may not have acted on it: the SDK does not retry, because
-    a retry could create a second order. Look the object up (for example by your
-    ``out_order_id``) before trying again.
+    a retry could create a second order. Look the object up before trying again.
+
+    After a lost *create* answer, ``candidates`` holds the orders the SDK found
+    created around that time (typed orders of the platform's list, newest first;
+    empty when none was found or the lookup failed — ``candidates_error`` then says
+    why): check whether one of them is yours before creating it again.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        request_sent: bool = True,
+        candidates: list[Any] | None = None,
+        candidates_error: str | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, request_sent=request_sent)
+        self.candidates: list[Any] = list(candidates or [])
+        self.candidates_error = candidates_error
 
 
 class ResponseDecodeError(XportcnError):

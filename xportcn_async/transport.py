@@ -369,6 +369,16 @@ class Transport:
         return view
 
     @property
+    def config(self) -> ClientConfig:
+        """The client's configuration."""
+        return self._config
+
+    @property
+    def clock(self) -> Clock:
+        """The client's signing clock (local time plus the offset learned from the server)."""
+        return self._clock
+
+    @property
     def options(self) -> RequestOptions:
         """The options every call of this transport starts from."""
         return self._options

@@ -44,7 +44,7 @@ from ._base import (
     require_ids,
 )
 from ._paging import filter_fingerprint, page_walker, raw_item_key, raw_page
-from ._recovery import create_once
+from ._recovery import MAX_CANDIDATES, create_once
 from ._typing import Required, TypedDict, Unpack
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ __all__ = [
     "TaobaoSearchFilters",
 ]
 
-#: After a lost create answer, this many of the newest order pages are searched for the
-#: seller order number (``purchaseOrderOuterId``): the order, if created, is at the top.
+#: With ``create_recovery="lookup_and_resend"``, this many of the newest order pages are
+#: searched for the seller order number (under ``taobao_echo_key``) after a lost answer.
 LOOKUP_PAGES = 4
 LOOKUP_PAGE_SIZE = 50
 
@@ -254,14 +254,16 @@ class TaobaoOrders(Resource):
         """Place a Taobao purchase order (``taobao.orders.create``, GUESS path, TWIN body).
 
         ``purchase_amount`` and line ``price`` are integer fen. Pass your own
-        ``seller_order_number``: a create is never blindly retried, so when its
-        answer is lost (timeout, reset, 5xx) the SDK looks for orders whose
-        ``purchase_order_outer_id`` is that number among the newest
-        :data:`LOOKUP_PAGES` pages of :meth:`list` and returns them
-        (``result.recovered`` is True); when none is found it raises
-        :class:`~xportcn_async.OutcomeUnknownError` and never sends the create
-        again (that could buy the goods twice). Without a number, a lost answer
-        raises :class:`~xportcn_async.OutcomeUnknownError` at once. The result's
+        ``seller_order_number``. A create is never blindly retried: when its answer is
+        lost (timeout, reset, 5xx) the SDK, by default, does not send it again and
+        raises :class:`~xportcn_async.OutcomeUnknownError` whose ``candidates`` are the
+        orders created around that time — no field of the list is known to echo your
+        number, so the SDK cannot tell which is yours (``purchase_order_outer_id`` is
+        Taobao's own order number). With ``create_recovery="lookup_and_resend"`` (only
+        once Xportcn has confirmed that listed orders echo the number under
+        ``taobao_echo_key`` and that a duplicate number is refused) it returns the
+        order found among the newest :data:`LOOKUP_PAGES` pages (``result.recovered``)
+        or sends the create once more with the same number. The result's
         ``request_id`` is the one to give Xportcn support. One create
         can split into several purchase orders (``order_list`` of the answer).
         ``out_order_id`` is accepted as another name for ``seller_order_number``
@@ -291,17 +293,20 @@ class TaobaoOrders(Resource):
             seller_order_number=seller_order_number,
         )
         key = seller_order_number
+        config = self._transport.config
 
         async def create() -> TaobaoCreateOrderResult:
             return await self._call("taobao.orders.create", body, TaobaoCreateOrderResult)
 
         async def lookup() -> TaobaoCreateOrderResult | None:
-            # The list has no filter for the seller's number: the order, if it was
-            # created, is among the newest (the list is newest first).
+            # Only with create_recovery="lookup_and_resend": the list has no filter for
+            # the seller's number, so the order, if created, is among the newest pages,
+            # carrying the number under the (confirmed by the user) echo key.
+            echo = config.taobao_echo_key
             found: builtins.list[TaobaoOrder] = []
             for page_num in range(1, LOOKUP_PAGES + 1):
                 page = await self.list(page_num=page_num, page_size=LOOKUP_PAGE_SIZE)
-                found += [o for o in page.items if o.purchase_order_outer_id == key]
+                found += [o for o in page.items if o.extra.get(echo) == key]
                 if not page.has_next:
                     break
             if not found:
@@ -319,12 +324,19 @@ class TaobaoOrders(Resource):
                 ],
             )
 
+        async def candidates(begin: datetime, end: datetime) -> builtins.list[TaobaoOrder]:
+            page = await self.list(page_num=1, page_size=MAX_CANDIDATES, begin=begin, end=end)
+            return page.items
+
         return await create_once(
             endpoint="taobao.orders.create",
             key_name="seller_order_number",
             key=key,
+            mode=config.create_recovery,
             create=create,
             lookup=lookup,
+            candidates=candidates,
+            clock=self._transport.clock,
         )
 
     async def list(

@@ -265,6 +265,10 @@ class Emulator:
         prewarm: build and serialize every order document in :meth:`start` (default:
             ``fast``), so a benchmark measures the client, not the first-use
             generation (about 80 µs per order).
+        taobao_echo_key: echo a created Taobao order's ``sellerOrderNumber`` under this
+            key of its listed document (default: not echoed, as far as is known of the
+            real service; ``purchaseOrderOuterId`` is always Taobao's own number). For
+            testing ``create_recovery="lookup_and_resend"``.
     """
 
     def __init__(
@@ -293,6 +297,7 @@ class Emulator:
         push_timeout: float = 1.0,
         signer: Signer = sign,
         prewarm: bool | None = None,
+        taobao_echo_key: str | None = None,
     ) -> None:
         n_ali = orders if alibaba_orders is None else alibaba_orders
         if not 0 <= orders <= MAX_ORDERS or not 0 <= n_ali <= MAX_ORDERS:
@@ -315,6 +320,7 @@ class Emulator:
         self._signer = signer
         self._t0 = time_func()
         anchor = _to_epoch(now, self._t0)
+        self._clock_origin = self._t0 if now is None else anchor
         self.state = EmulatorState(
             seed=seed,
             taobao_orders=orders,
@@ -324,6 +330,7 @@ class Emulator:
             clock=self._data_clock,
             user_id=self.credentials.user_id,
         )
+        self.state.taobao_echo_key = taobao_echo_key
         self.handlers = Handlers(self.state, max_page_size=max_page_size, emit=self._on_event)
         self._nonces = _NonceStore(nonce_ttl)
         self._ids = random.Random(f"{seed}/request-ids")
@@ -503,7 +510,10 @@ class Emulator:
     # ----------------------------------------------------------------- internals
 
     def _data_clock(self) -> int:
-        return int(self.state.now_anchor + (self._time() - self._t0))
+        # The seeded data ends at the anchor (the hour before start when ``now`` is not
+        # given, so the data is the same all hour); orders made later are stamped with
+        # the time as it runs from the real start, like the real service's clock.
+        return int(self._clock_origin + (self._time() - self._t0))
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
         async def runner() -> None:

@@ -151,6 +151,9 @@ class EmulatorState:
         self.clock = clock
         self.user_id = user_id
         self.user_name = user_name
+        #: When set, a created Taobao order's listed document carries the caller's seller
+        #: order number under this key (no such echo is known of the real service).
+        self.taobao_echo_key: str | None = None
         self.catalogue: Catalogue = build_catalogue(seed)
         start = now - int(days * 86400)
         #: The generated orders' creation times lie in ``[data_begin, now_anchor)``.
@@ -204,6 +207,8 @@ class EmulatorState:
                 user_name=self.user_name,
                 now=self.now_anchor,
             )
+            if self.taobao_echo_key and rec.outer_id is not None:
+                rec.doc[self.taobao_echo_key] = rec.outer_id
         return rec.doc
 
     def taobao_fragment(self, rec: TaobaoOrderRecord) -> orjson.Fragment:
@@ -243,7 +248,8 @@ class EmulatorState:
     ) -> TaobaoOrderRecord:
         """Insert a new Taobao order at the top of the list (``createTime`` = now).
 
-        ``outer_id`` becomes its ``purchaseOrderOuterId`` (the caller's seller order number).
+        ``outer_id`` is the caller's seller order number: remembered, not published
+        (unless :attr:`taobao_echo_key` names a key to echo it under).
         """
         rec = TaobaoOrderRecord(self.taobao.next_index, self.clock() if ts is None else ts, status)
         rec.lines = lines

@@ -38,7 +38,7 @@ from .._base import (
     require_ids,
 )
 from .._paging import filter_fingerprint
-from .._recovery import create_once
+from .._recovery import MAX_CANDIDATES, create_once
 from .._typing import TypedDict, Unpack
 
 __all__ = ["MAX_CARGO_LINES", "AlibabaOrderFilters", "AlibabaOrders"]
@@ -214,12 +214,15 @@ class AlibabaOrders(Resource):
     ) -> AlibabaCreateOrderResult:
         """Create a 1688 order (``alibaba.orders.create``, KA): ≤ 50 lines from one seller.
 
-        Pass ``out_order_id`` (your own order id): a create is never blindly
-        retried, so when its answer is lost (timeout, reset, 5xx) the SDK looks the
-        order up with ``list(out_order_id=…)`` and returns it (``result.recovered``
-        is True) instead of ordering twice; only when no such order exists is the
-        create sent again, with the same id. Without ``out_order_id`` a lost answer
-        raises :class:`~xportcn_async.OutcomeUnknownError`. ``message`` is a note
+        Pass ``out_order_id`` (your own order id). A create is never blindly
+        retried: when its answer is lost (timeout, reset, 5xx) the SDK, by default,
+        does not send it again and raises :class:`~xportcn_async.OutcomeUnknownError`
+        whose ``candidates`` are the orders created around that time (that the list
+        echoes ``outOrderId`` is not confirmed). With
+        ``create_recovery="lookup_and_resend"`` (once Xportcn has confirmed the echo
+        and that a duplicate ``outOrderId`` is refused) it looks the order up with
+        ``list(out_order_id=…)`` and returns it (``result.recovered`` is True), or
+        sends the create once more with the same id. ``message`` is a note
         to the seller; ``trade_type`` is the 1688 payment mode (assureTrade,
         alipay, period…). Amounts of the answer in fen.
         """
@@ -249,6 +252,7 @@ class AlibabaOrders(Resource):
             return await self._call("alibaba.orders.create", body, AlibabaCreateOrderResult)
 
         async def lookup() -> AlibabaCreateOrderResult | None:
+            # Only with create_recovery="lookup_and_resend".
             assert out_order_id is not None
             page = await self.list(out_order_id=out_order_id, page=1, page_size=20)
             # Only an order that carries the key counts (a server ignoring the filter
@@ -262,12 +266,21 @@ class AlibabaOrders(Resource):
                 success=True, order_id=ids[0], order_list=[{"orderId": i} for i in ids]
             )
 
+        async def candidates(begin: datetime, end: datetime) -> builtins.list[AlibabaOrder]:
+            page = await self.list(
+                page=1, page_size=MAX_CANDIDATES, create_start=begin, create_end=end
+            )
+            return page.items
+
         return await create_once(
             endpoint="alibaba.orders.create",
             key_name="out_order_id",
             key=out_order_id,
+            mode=self._transport.config.create_recovery,
             create=create,
             lookup=lookup,
+            candidates=candidates,
+            clock=self._transport.clock,
         )
 
     async def detail(self, *, order_id: str | int) -> AlibabaOrder:

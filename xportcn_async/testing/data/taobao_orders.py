@@ -111,7 +111,9 @@ class TaobaoOrderRecord:
         self.receiver: dict[str, Any] | None = None
         self.refund_hint: int | None = None
         self.remark: str | None = None
-        #: ``purchaseOrderOuterId``: the caller's ``sellerOrderNumber`` for created orders.
+        #: The caller's ``sellerOrderNumber`` of a created order. Kept for the emulator's
+        #: idempotency and for tests; not published (``purchaseOrderOuterId`` is Taobao's
+        #: own main order number, spec §4.1) unless the emulator echoes it on purpose.
         self.outer_id: str | None = None
         self.doc: dict[str, Any] | None = None
         self.frag: orjson.Fragment | None = None
@@ -232,8 +234,7 @@ def taobao_order_doc(
         pay_ts = _capped(rec.ts + _randint(rng, 20, 3600), cap)
     order_no = rec.order_no
     purchase_id = rec.purchase_id
-    outer_id = _digits(rng, 19)  # drawn even when set, so the rest of the order is unchanged
-    outer_id = rec.outer_id or outer_id
+    outer_id = _digits(rng, 19)  # Taobao's main order number (purchaseOrderOuterId)
     alipay_no = china_time(rec.ts)[:10].replace("-", "") + "2300" + _digits(rng, 14)
     ms = rec.ts * 1000 + (rec.index * 7919) % 1000
     subs = []
