@@ -160,10 +160,32 @@ def test_china_datetime_round_trip_property(value: datetime) -> None:
     assert back == value
 
 
-@given(st.integers(min_value=0, max_value=4_102_444_800_000))
+@given(st.integers(min_value=946_684_800_000, max_value=4_102_444_799_999))
 def test_unix_ms_round_trip_property(ms: int) -> None:
     result = serde.structure({"close_time_without_payment": str(ms)}, SubOrderResult)
     assert serde.unstructure(result)["close_time_without_payment"] == str(ms)
+
+
+@pytest.mark.parametrize("field", ["createTime", "payTime"])
+@pytest.mark.parametrize("as_text", [False, True])
+def test_integer_epochs_are_seconds_or_milliseconds_by_magnitude(field: str, as_text: bool) -> None:
+    seconds = 1_767_225_600  # 2026-01-01 08:00:00 China time
+    expected = datetime(2026, 1, 1, 8, 0, tzinfo=serde.CHINA_TZ)
+    for value in (seconds, seconds * 1000):
+        wire: object = str(value) if as_text else value
+        order = serde.structure({"id": "1", field: wire}, TaobaoOrder)
+        assert getattr(order, "create_time" if field == "createTime" else "pay_time") == expected
+    # Epoch seconds used to be read as milliseconds: 1970-01-21, stored without a word.
+    assert serde.EPOCH_MS_THRESHOLD == 10**11
+
+
+@pytest.mark.parametrize(
+    "value", [0, 1_000, 1_767_225, 946_684_799, 4_102_444_800, 4_102_444_800_000, 10**15]
+)
+def test_a_time_outside_2000_to_2100_is_a_decode_error_with_its_path(value: int) -> None:
+    with pytest.raises(ResponseDecodeError, match=r"createTime") as caught:
+        serde.structure({"id": "1", "createTime": value}, TaobaoOrder, endpoint="x")
+    assert "2000–2100" in str(caught.value)
 
 
 # --------------------------------------------------------------------------- ids and money

@@ -12,7 +12,10 @@ back without a hand-written ``from_dict`` anywhere. The rules, in one place:
 * **Wire types** (:mod:`.wire`). Annotated aliases say how a field is written on
   the wire: :data:`ChinaDateTime` (``"YYYY-MM-DD HH:MM:SS"`` in China time, a fixed
   UTC+08:00: :data:`CHINA_TZ`), :data:`UnixMs` / :data:`UnixSeconds` (decimal
-  strings), :data:`Id` (string or number on the wire, ``str`` in models),
+  strings). **Integer Unix times** in any time field are read by magnitude: below
+  :data:`EPOCH_MS_THRESHOLD` (10**11) seconds, from it up milliseconds; a time that
+  lands outside 2000–2100 is a :class:`~xportcn_async.errors.ResponseDecodeError`
+  naming its path. :data:`Id` (string or number on the wire, ``str`` in models),
   :data:`IntId` (a ``str`` id sent as a JSON number), :data:`Money` (integer fen,
   also accepted as ``"5245"``), :data:`DecimalValue` (an exact decimal of unknown
   unit), :data:`Scalar` (a JSON scalar kept as sent).
@@ -56,6 +59,7 @@ from .converter import (
 from .lazy import LazyJson, is_decoded, raw_value
 from .wire import (
     CHINA_TZ,
+    EPOCH_MS_THRESHOLD,
     JSON_STRING,
     ChinaDateTime,
     DecimalValue,
@@ -73,6 +77,7 @@ from .wire import (
 
 __all__ = [
     "CHINA_TZ",
+    "EPOCH_MS_THRESHOLD",
     "JSON_STRING",
     "ChinaDateTime",
     "DecimalValue",

@@ -16,6 +16,7 @@ import attrs
 
 __all__ = [
     "CHINA_TZ",
+    "EPOCH_MS_THRESHOLD",
     "JSON_STRING",
     "ChinaDateTime",
     "DecimalValue",
@@ -82,8 +83,8 @@ def _parse_china(value: str) -> datetime:
     if len(value) == 22 and value[17] in "+-" and value[:17].isdigit():
         # 1688 writes times as yyyyMMddHHmmssSSS+0800 (fromisoformat misreads it).
         return datetime.strptime(value, "%Y%m%d%H%M%S%f%z").astimezone(CHINA_TZ)
-    if value.isdigit() and len(value) >= 12:
-        return _from_ms(int(value))
+    if value.isdigit() and len(value) >= 9:
+        return _from_epoch(int(value))
     if len(value) < 10 or value[4] != "-":
         raise ValueError(f"not a 'YYYY-MM-DD HH:MM:SS' time: {value!r}")
     try:
@@ -103,7 +104,7 @@ def _structure_china(value: Any, _: Any) -> datetime:
             raise _naive(value)
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return _from_ms(value)
+        return _from_epoch(value)
     raise TypeError(f"expected a 'YYYY-MM-DD HH:MM:SS' string, got {type(value).__name__}")
 
 
@@ -133,8 +134,27 @@ def format_china_datetime(value: datetime) -> str:
     return value.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _from_ms(ms: int) -> datetime:
-    seconds, rest = divmod(ms, 1000)
+#: Integer Unix times from this value up are milliseconds, below it seconds: 10**11 seconds
+#: is the year 5138, 10**11 milliseconds is March 1973 — no API time is near either.
+EPOCH_MS_THRESHOLD: Final = 10**11
+#: Every time the API sends lies in [2000, 2100): anything else is a misread unit or garbage.
+_EARLIEST: Final = 946_684_800  # 2000-01-01T00:00:00Z
+_LATEST: Final = 4_102_444_800  # 2100-01-01T00:00:00Z
+
+
+def _from_epoch(value: int) -> datetime:
+    """An integer Unix time, in seconds or milliseconds by magnitude, as China time.
+
+    Below :data:`EPOCH_MS_THRESHOLD` it is seconds, from it up milliseconds; a result
+    outside 2000–2100 raises ``ValueError`` (a wrong unit or a broken server).
+    """
+    seconds, rest = divmod(value, 1000) if value >= EPOCH_MS_THRESHOLD else (value, 0)
+    if not _EARLIEST <= seconds < _LATEST:
+        raise ValueError(
+            f"Unix time {value} is outside 2000–2100 (as "
+            f"{'milliseconds' if value >= EPOCH_MS_THRESHOLD else 'seconds'}): not a time "
+            "this API sends"
+        )
     moment = datetime.fromtimestamp(seconds, CHINA_TZ)
     # replace() is slow for what it does: skip it for whole seconds (the usual case).
     return moment.replace(microsecond=rest * 1000) if rest else moment
@@ -155,12 +175,12 @@ def _structure_ms(value: Any, _: Any) -> datetime:
         return value
     if value.__class__ is str and not value.isdigit():
         return _parse_china(value)
-    return _from_ms(_epoch_int(value))
+    return _from_epoch(_epoch_int(value))
 
 
 def _optional_ms(value: Any, _: Any) -> datetime | None:
     if value.__class__ is str and value.isdigit():
-        return _from_ms(int(value))
+        return _from_epoch(int(value))
     if value is None or value == "":
         return None
     return _structure_ms(value, None)
@@ -173,7 +193,7 @@ def _structure_seconds(value: Any, _: Any) -> datetime:
         return value
     if value.__class__ is str and not value.isdigit():
         return _parse_china(value)
-    return datetime.fromtimestamp(_epoch_int(value), CHINA_TZ)
+    return _from_epoch(_epoch_int(value))
 
 
 def _unstructure_ms(value: datetime) -> str:
