@@ -57,8 +57,27 @@ def db_rows(path: Path, sql: str, *params: object) -> list[Any]:
         conn.close()
 
 
+def db_orders(path: Path) -> list[tuple[Any, ...]]:
+    """The ``orders`` table of a synced SQLite store, by id (the columns a test compares)."""
+    return db_rows(
+        path,
+        "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, raw_json FROM orders ORDER BY id",
+    )
+
+
+def db_sub_orders(path: Path) -> list[tuple[Any, ...]]:
+    """The ``sub_orders`` table of a synced SQLite store."""
+    return db_rows(path, "SELECT * FROM sub_orders ORDER BY order_id, id")
+
+
 def load_fixture(name: str) -> Any:
     return orjson.loads((FIXTURES / name).read_bytes())
+
+
+def response_data(name: str) -> Any:
+    """The ``data`` of a response fixture (an envelope), or the push fixture itself."""
+    doc = load_fixture(name)
+    return doc if name.startswith("message_") else doc["data"]
 
 
 def envelope(

@@ -48,7 +48,7 @@ async def test_requests_are_signed_even_under_aioresponses(mock_http: aiorespons
     # aioresponses replaces aiohttp's request machinery, so client middlewares never
     # run under it. The SDK signs in its transport, not in a middleware, so mocked
     # requests carry the five system headers too (signing itself is checked against
-    # real local servers that recompute the signature: test_middleware.py, the emulator).
+    # real local servers that recompute the signature: test_signing.py, the emulator).
     mock_http.post(
         f"{BASE}/open/purchase/page", payload=load_fixture("taobao_order_list.response.json")
     )

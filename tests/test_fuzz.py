@@ -66,6 +66,8 @@ from xportcn_async.webhooks import parse_message
 
 from .conftest import depth, load_fixture
 
+pytestmark = pytest.mark.slow
+
 SH = ZoneInfo("Asia/Shanghai")
 FUZZ = settings(
     max_examples=depth(300, 40), deadline=None, suppress_health_check=[HealthCheck.too_slow]

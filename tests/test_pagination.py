@@ -1,4 +1,10 @@
-"""AsyncPager: windows, de-duplication, drift, concurrency, checkpoints, guards."""
+"""Tests of ``xportcn_async/pagination.py``: AsyncPager's windows, de-duplication, drift,
+concurrency, checkpoints and guards.
+
+First against in-memory lists, then through the real client and the emulator: every order
+once through retryable faults and through orders arriving during the walk, a failed page
+mid-walk resumed from its checkpoint, and an early break that leaves nothing running.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,20 @@ import asyncio
 import gc
 import json
 import logging
+import time
 import tracemalloc
 from datetime import datetime, timedelta, timezone
 
 import attrs
 import pytest
 
+from tests.conftest import FakeSleep, sdk_tasks
+from tests.emulated import make_client, make_emulator
+from xportcn_async import RetryPolicy
+from xportcn_async.errors import ServerError
 from xportcn_async.models.common import Page
 from xportcn_async.pagination import AsyncPager, PaginationError, split_windows
+from xportcn_async.testing import FaultPlan, FaultRule
 
 UTC = timezone.utc
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -398,3 +410,116 @@ async def test_item_mode_checkpoint_counts_only_pages_fully_consumed() -> None:
     rest = await collect(AsyncPager(fake.fetch, resume=state, **kwargs))  # type: ignore[arg-type]
     assert set(got[:10]) | set(rest) == {i.id for i in fake.items}
     assert len(rest) == 90
+
+
+# --------------------------------------------------------------------------- through the SDK and the emulator, with faults
+
+
+#: Retryable faults on the Taobao order list; the script makes sure each kind shows up.
+RETRYABLE = FaultRule(
+    script=(
+        "server_error",
+        "rate_limit",
+        "ok",
+        "reset",
+        "truncate",
+        "ok",
+        "html_error",
+        "business_error",
+    ),
+    server_error=0.1,
+    rate_limit=0.1,
+    retry_after=0,
+    reset=0.05,
+    truncate=0.05,
+    html_error=0.05,
+    business_error=0.05,
+)
+
+
+def hour_ago() -> int:
+    """An hour-aligned anchor older than the pager's 5-minute safety margin."""
+    return (int(time.time()) // 3600 - 1) * 3600
+
+
+async def test_iter_yields_every_order_once_through_retryable_faults() -> None:
+    sleep = FakeSleep()
+    plan = FaultPlan(endpoints={"taobao.orders.list": RETRYABLE})
+    async with make_emulator(orders=150, seed=3, faults=plan) as emu:
+        expected = [str(r.order_id) for r in reversed(emu.state.taobao.records)]
+        async with make_client(emu, retry=RetryPolicy(attempts=6, sleep=sleep)) as xp:
+            ids = [o.id async for o in xp.taobao.orders.iter(page_size=10)]
+            retries = xp.transport.retries
+    assert ids == expected  # every order exactly once, newest first
+    faults = emu.counters.faults
+    assert set(faults) == set(RETRYABLE.script) - {"ok"}
+    assert retries == sum(faults.values())  # every fault cost one retry, none was fatal
+    assert len(sleep.calls) == retries
+    assert sleep.calls.count(0.0) >= faults["rate_limit"]  # Retry-After: 0 honoured
+    assert emu.counters.requests["taobao.orders.list"] == 15 + retries
+
+
+async def test_windowed_concurrent_iter_through_faults() -> None:
+    plan = FaultPlan(
+        endpoints={
+            "taobao.orders.list": FaultRule(
+                script=("reset", "server_error", "rate_limit"),
+                server_error=0.05,
+                rate_limit=0.05,
+                reset=0.05,
+            )
+        }
+    )
+    async with (
+        make_emulator(orders=150, seed=4, now=hour_ago(), days=10, faults=plan) as emu,
+        make_client(emu, retry=RetryPolicy(attempts=6, sleep=FakeSleep())) as xp,
+    ):
+        pager = xp.taobao.orders.iter(
+            begin=emu.data_begin, page_size=7, concurrency=3, window=timedelta(days=2)
+        )
+        ids = [o.id async for o in pager]
+    assert sorted(ids) == sorted(str(r.order_id) for r in emu.state.taobao.records)
+    assert len(ids) == len(set(ids)) == 150
+    assert pager.done and pager.window_count >= 5 and pager.rewalks == 0
+    assert emu.counters.faults["reset"] >= 1
+
+
+async def test_iter_with_orders_arriving_during_the_walk() -> None:
+    plan = FaultPlan(drift_per_request=3, drift_endpoints=frozenset({"taobao.orders.list"}))
+    async with make_emulator(orders=100, seed=6, faults=plan) as emu:
+        original = {str(r.order_id) for r in emu.state.taobao.records}
+        async with make_client(emu) as xp:
+            ids = [o.id async for o in xp.taobao.orders.iter(page_size=10)]
+    assert len(ids) == len(set(ids))  # nothing repeated, although every page shifted
+    assert original <= set(ids)  # nothing skipped
+    assert emu.counters.drift_orders >= 30
+
+
+async def test_failed_page_mid_walk_raises_and_the_checkpoint_resumes() -> None:
+    script = ("ok", "ok", "server_error")  # the third page fails, and retries are off
+    plan = FaultPlan(endpoints={"taobao.orders.list": FaultRule(script=script)})
+    async with (
+        make_emulator(orders=45, seed=8, faults=plan) as emu,
+        make_client(emu, retry=RetryPolicy.disabled()) as xp,
+    ):
+        got: list[str] = []
+        pager = xp.taobao.orders.iter(page_size=10)
+        checkpoint = pager.checkpoint()
+        with pytest.raises(ServerError):
+            async for page in pager.pages():
+                got += [o.id for o in page.items]
+                checkpoint = pager.checkpoint()
+        assert len(got) == 20 and checkpoint["current"] == {"page": 2, "seen": 20}
+        resumed = xp.taobao.orders.iter(page_size=10, resume=checkpoint)
+        rest = [o.id async for o in resumed]
+    assert got + rest == [str(r.order_id) for r in reversed(emu.state.taobao.records)]
+
+
+async def test_breaking_out_of_a_concurrent_walk_leaves_nothing_running() -> None:
+    async with make_emulator(orders=100) as emu, make_client(emu) as xp:
+        async with xp.taobao.orders.iter(page_size=5, concurrency=4) as pager:
+            async for order in pager:
+                if order.id == str(emu.state.taobao.records[-12].order_id):
+                    break
+        assert not sdk_tasks()  # the prefetched pages were cancelled
+        assert emu.counters.requests["taobao.orders.list"] <= 3 + 4

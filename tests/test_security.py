@@ -35,7 +35,6 @@ import orjson
 import pytest
 from aiohttp import web
 
-import xportcn_async.client
 from xportcn_async import (
     AuthenticationError,
     ClientConfig,
@@ -186,7 +185,7 @@ async def test_no_secret_or_signature_in_logs_errors_reprs_cli_or_database(
     )
     emu = Emulator(orders=300, seed=2, now=ANCHOR, days=5, faults=plan, credentials=CREDENTIALS)
     emu.app.middlewares.append(signature_recorder(collected))
-    objects: list[Any] = [emu.credentials, ClientConfig(**CREDENTIALS.as_dict())]
+    objects: list[Any] = [emu.credentials, ClientConfig(**CREDENTIALS)]
     async with emu:
         # 1. A read through five kinds of failure, then success (DEBUG and WARNING logs).
         async with client_for(emu) as xp:
@@ -247,7 +246,7 @@ async def test_no_secret_or_signature_in_logs_errors_reprs_cli_or_database(
         collected.add(f"str {type(obj).__name__}", str(obj))
     # A connection refused (no signature reaches any server, the secret still must not show).
     async with XportcnClient(
-        **CREDENTIALS.as_dict(), base_url="http://127.0.0.1:9/api", retry=RetryPolicy.disabled()
+        **CREDENTIALS, base_url="http://127.0.0.1:9/api", retry=RetryPolicy.disabled()
     ) as nowhere:
         with pytest.raises(TransportError) as unreachable:
             await nowhere.taobao.orders.list()
@@ -275,7 +274,7 @@ def test_tls_verification_is_on_by_default_and_off_only_when_asked(
         seen.append(kwargs.get("ssl", "unset"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(xportcn_async.client.aiohttp, "TCPConnector", spy)
+    monkeypatch.setattr("xportcn_async.client.aiohttp.TCPConnector", spy)
 
     async def connector_ssl(**options: Any) -> Any:
         async with XportcnClient(access_key="k", access_secret="s", user_id="u", **options):
@@ -317,13 +316,11 @@ async def test_a_self_signed_certificate_is_refused_unless_verification_is_off(
     base_url = f"https://127.0.0.1:{port}/api"
     try:
         async with XportcnClient(
-            **emu.credentials.as_dict(), base_url=base_url, retry=RetryPolicy.disabled()
+            **emu.credentials, base_url=base_url, retry=RetryPolicy.disabled()
         ) as strict:
             with pytest.raises(TransportError, match=r"(?i)certificate"):
                 await strict.taobao.orders.list()
-        async with XportcnClient(
-            **emu.credentials.as_dict(), base_url=base_url, verify_ssl=False
-        ) as lax:
+        async with XportcnClient(**emu.credentials, base_url=base_url, verify_ssl=False) as lax:
             assert (await lax.taobao.orders.list()).total == 10
     finally:
         await runner.cleanup()

@@ -1,5 +1,9 @@
-"""The request pipeline against hostile local servers: size caps, timeouts, per-call options,
-raw responses and the clock.
+"""Tests of ``xportcn_async/transport.py``: the request pipeline.
+
+Against hostile local servers: size caps, timeouts, per-call options, raw responses and
+the clock fed from ``Date`` headers. Then the one retry loop (every attempt logged and
+signed afresh), the client-wide rate limit, and JSON cut short in transit, through the
+emulator.
 
 Memory is measured in a child process that runs only the client, so the figure is the
 client's own peak RSS (``ru_maxrss``) growth, not pytest's.
@@ -8,13 +12,14 @@ client's own peak RSS (``ru_maxrss``) growth, not pytest's.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
+import logging
 import subprocess
 import sys
 import textwrap
 import time
 import zlib
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import orjson
@@ -23,17 +28,7 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from xportcn_async import (
-    RawResponse,
-    ResponseDecodeError,
-    ResponseTooLargeError,
-    RetryPolicy,
-    TransportError,
-    XportcnClient,
-)
-from xportcn_async.signing import Clock
-
-from .conftest import (
+from tests.conftest import (
     ACCESS_KEY,
     ACCESS_SECRET,
     USER_ID,
@@ -43,6 +38,16 @@ from .conftest import (
     json_response,
     load_fixture,
 )
+from tests.emulated import make_client, make_emulator
+from xportcn_async import (
+    RawResponse,
+    ResponseDecodeError,
+    ResponseTooLargeError,
+    RetryPolicy,
+    TransportError,
+    XportcnClient,
+)
+from xportcn_async.testing import FaultPlan, FaultRule
 
 MiB = 1024 * 1024
 ENVELOPE_HEAD = b'{"requestId":"rid","code":200,"msg":"ok","data":"'
@@ -292,18 +297,6 @@ async def test_with_raw_response_gives_request_id_status_headers_and_parse(
             xp.with_raw_response.taobao.orders.iter(page_size=10)
 
 
-def test_a_date_far_away_is_not_adopted(caplog: pytest.LogCaptureFixture) -> None:
-    now = 1_790_000_000.0
-    clock = Clock(time_func=lambda: now)
-    assert not clock.observe_date_header(email.utils.formatdate(4_070_908_800, usegmt=True))
-    assert clock.offset == 0.0
-    assert "not adopted" in caplog.text
-    assert clock.observe_date_header(email.utils.formatdate(now + 7200, usegmt=True))
-    assert clock.offset == pytest.approx(7200)
-    narrow = Clock(time_func=lambda: now, max_offset=3600)
-    assert not narrow.observe_date_header(email.utils.formatdate(now + 7200, usegmt=True))
-
-
 async def test_a_server_two_hours_ahead_serves_the_first_call_of_a_fresh_client() -> None:
     from xportcn_async.testing import Emulator
 
@@ -317,7 +310,7 @@ async def test_a_server_two_hours_ahead_serves_the_first_call_of_a_fresh_client(
 
 
 async def test_a_server_in_2099_is_not_believed() -> None:
-    def far(request: web.Request) -> web.Response:
+    async def far(request: web.Request) -> web.Response:
         body = orjson.dumps({"requestId": "r", "code": 200, "msg": "ok", "data": None})
         return web.Response(
             body=body,
@@ -350,3 +343,84 @@ async def test_request_refuses_bad_arguments_before_sending(sig_server: SigServe
         with pytest.raises(ValueError, match="timeout"):
             await xp.request("POST", "/x", timeout=-1)
     assert sig_server.requests == []
+
+
+# --------------------------------------------------------------------------- the retry loop and the rate limit
+
+
+async def test_a_failed_first_attempt_is_retried_logged_and_signed_afresh(
+    client: XportcnClient,
+    sig_server: SigServer,
+    fake_sleep: FakeSleep,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    failure = json_response(envelope(None, code=503, request_id="rid-first"), status=503)
+    sig_server.script = [failure]
+    with caplog.at_level(logging.DEBUG, logger="xportcn_async"):
+        env = await client.request("POST", "/x", json={}, idempotent=True)
+    assert env.code == 200
+    assert len(sig_server.requests) == 2
+    assert len(fake_sleep.calls) == 1 and client.transport.retries == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "attempt 1 failed" in warnings[0] and "rid-first" in warnings[0]
+    attempts = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("attempt=1" in m for m in attempts) and any("attempt=2" in m for m in attempts)
+    nonces = {r.headers["nonce-str"] for r in sig_server.requests}
+    assert len(nonces) == 2  # every attempt is signed afresh
+
+
+async def test_client_wide_rate_limit_paces_requests(
+    sig_server: SigServer, fake_sleep: FakeSleep
+) -> None:
+    async with XportcnClient(
+        access_key=ACCESS_KEY,
+        access_secret=ACCESS_SECRET,
+        user_id=USER_ID,
+        base_url=sig_server.base_url,
+        max_requests_per_second=4,
+        retry=RetryPolicy(sleep=fake_sleep),
+    ) as xp:
+        await asyncio.gather(
+            *(xp.request("POST", "/x", json={}, idempotent=True) for _ in range(3))
+        )
+    # first request goes at once; the next two wait for their 0.25 s slots
+    assert len(fake_sleep.calls) == 2
+    assert fake_sleep.calls[0] == pytest.approx(0.25, abs=0.05)
+    assert fake_sleep.calls[1] == pytest.approx(0.5, abs=0.05)
+
+
+# --------------------------------------------------------------------------- JSON cut short, through the emulator
+
+
+async def test_truncated_json_on_a_read_is_retried_like_a_lost_answer() -> None:
+    """A 200 whose JSON stops mid-document was cut short in transit, like a reset.
+
+    The transport reports it as a :class:`TransportError` (not a
+    :class:`ResponseDecodeError`, which is kept for answers that are complete but
+    not an envelope or not the model): a read is retried, a write would report
+    :class:`~xportcn_async.OutcomeUnknownError`.
+    """
+    plan = FaultPlan(endpoints={"taobao.orders.list": FaultRule(script=("truncate",))})
+    async with make_emulator(orders=30, faults=plan) as emu, make_client(emu) as xp:
+        page = await xp.taobao.orders.list(page_size=10)
+        assert page.total == 30 and len(page.items) == 10
+        assert xp.transport.retries == 1
+        assert emu.counters.faults == Counter(truncate=1)
+        assert emu.counters.requests["taobao.orders.list"] == 2
+        assert not emu.counters.auth_rejections  # the retry was signed with a fresh nonce
+
+
+async def test_truncated_json_without_retries_says_what_happened() -> None:
+    plan = FaultPlan(endpoints={"taobao.orders.list": FaultRule(script=("truncate",))})
+    async with (
+        make_emulator(orders=30, faults=plan) as emu,
+        make_client(emu, retry=RetryPolicy.disabled()) as xp,
+    ):
+        with pytest.raises(TransportError) as info:
+            await xp.taobao.orders.list(page_size=10)
+        assert type(info.value) is TransportError  # a read: not OutcomeUnknownError
+        assert info.value.endpoint == "taobao.orders.list"
+        assert "HTTP 200" in str(info.value) and "cut short" in str(info.value)
+        assert '{"requestId":' in str(info.value)  # the start of the body, for the logs
+        # The next call is answered whole: the connection and the client are still fine.
+        assert (await xp.taobao.orders.list(page_size=10)).total == 30

@@ -20,15 +20,20 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
+import pytest
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from xportcn_async import RetryPolicy, XportcnClient
 from xportcn_async.sync import SQLiteStore, SyncStats, sync_orders
 from xportcn_async.testing import Emulator, FaultPlan, FaultRule
 
 from ..conftest import FakeSleep, db_rows, depth, sdk_tasks
+
+pytestmark = pytest.mark.slow
 
 ORDERS = depth(5000, 1000)
 SEED = 1686  # data, faults and cancellation points (every fault kind shows up)
@@ -84,7 +89,7 @@ def _range_end(emu: Emulator) -> datetime:
     return datetime.fromtimestamp(emu.state.now_anchor - 1, emu.data_end.tzinfo)
 
 
-def ground_truth(emu: Emulator, stats: SyncStats) -> dict[str, dict[str, object]]:
+def ground_truth(emu: Emulator, stats: SyncStats) -> dict[str, dict[str, Any]]:
     """The emulator's orders created in the synced range, by id, with their documents."""
     assert stats.begin is not None and stats.end is not None
     lo, hi = stats.begin.timestamp(), stats.end.timestamp()
@@ -104,7 +109,7 @@ def sub_order_count(db: Path) -> int:
     return int(count)
 
 
-def assert_store_is_ground_truth(db: Path, truth: dict[str, dict[str, object]]) -> None:
+def assert_store_is_ground_truth(db: Path, truth: dict[str, dict[str, Any]]) -> None:
     rows = stored(db)
     ids = [r[0] for r in rows]
     assert len(ids) == len(set(ids))  # no duplicate
@@ -113,7 +118,7 @@ def assert_store_is_ground_truth(db: Path, truth: dict[str, dict[str, object]]) 
         doc = truth[order_id]
         assert (status, amount) == (doc["status"], doc["purchaseAmount"]), order_id
         assert orjson.loads(raw)["orderNo"] == doc["orderNo"]
-    assert sub_order_count(db) == sum(len(d["subOrderVOS"]) for d in truth.values())  # type: ignore[arg-type]
+    assert sub_order_count(db) == sum(len(d["subOrderVOS"]) for d in truth.values())
 
 
 async def test_sync_of_thousands_of_orders_through_every_fault_at_once(tmp_path: Path) -> None:
@@ -147,12 +152,7 @@ async def test_sync_of_thousands_of_orders_through_every_fault_at_once(tmp_path:
     )
 
 
-def cancel_at(
-    thresholds: list[int], target: list[asyncio.Task[SyncStats]]
-) -> Callable[
-    [web.Request, Callable[[web.Request], Awaitable[web.StreamResponse]]],
-    Awaitable[web.StreamResponse],
-]:
+def cancel_at(thresholds: list[int], target: list[asyncio.Task[SyncStats]]) -> Middleware:
     """Emulator middleware: cancels the running sync when a run reaches its n-th request."""
     seen = [0]
 

@@ -32,7 +32,7 @@ the top of that list, as if customers kept buying while a sync walks the pages.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -62,6 +62,16 @@ def _probability(instance: Any, attribute: attrs.Attribute[float], value: float)
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and value < 0:
         raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _as_script(value: Iterable[str]) -> tuple[str, ...]:
+    # A typed converter: with ``converter=tuple`` the generated ``__init__`` would take an
+    # ``Iterable[_T_co]`` that no argument type-checks against.
+    return tuple(value)
+
+
+def _as_endpoint_keys(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)  # typed, like _as_script
 
 
 def _script(instance: Any, attribute: attrs.Attribute[tuple[str, ...]], value: Any) -> None:
@@ -96,7 +106,7 @@ class FaultRule:
     truncate: float = attrs.field(default=0.0, validator=_probability)
     delay: float = attrs.field(default=0.0, validator=_probability)
     delay_seconds: float = attrs.field(default=2.0, validator=_non_negative)
-    script: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_script)
+    script: tuple[str, ...] = attrs.field(default=(), converter=_as_script, validator=_script)
 
     def __attrs_post_init__(self) -> None:
         total = sum(getattr(self, kind) for kind in _EXCLUSIVE)
@@ -127,7 +137,9 @@ class FaultPlan:
     endpoints: dict[str, FaultRule] = attrs.field(factory=dict, converter=_rules, hash=False)
     #: New orders inserted at the top of each list before every list request.
     drift_per_request: int = attrs.field(default=0, validator=_non_negative)
-    drift_endpoints: frozenset[str] = attrs.field(default=DRIFT_ENDPOINTS, converter=frozenset)
+    drift_endpoints: frozenset[str] = attrs.field(
+        default=DRIFT_ENDPOINTS, converter=_as_endpoint_keys
+    )
     #: Seed of the fault draws (None: the emulator's seed).
     seed: int | None = None
 

@@ -1,13 +1,29 @@
-"""Retry behaviour against a real local server, with the sleep faked."""
+"""Tests of ``xportcn_async/options.py``: the retry decision (``RetryPolicy.decide``).
+
+What is tried again and after how long, seen through a real local server with the sleep
+faked: 5xx and business 5xx codes, 429 with ``Retry-After``, backoff growth and cap, what
+is never retried, reads versus writes (a body cut short, a reset, a timeout), a refused
+connection, cancellation, and retries turned off.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import pytest
 from aiohttp import web
 
+from tests.conftest import (
+    ACCESS_KEY,
+    ACCESS_SECRET,
+    USER_ID,
+    FakeSleep,
+    SigServer,
+    envelope,
+    json_response,
+)
 from xportcn_async import (
     AuthenticationError,
     InvalidRequestError,
@@ -18,16 +34,6 @@ from xportcn_async import (
     ServerError,
     TransportError,
     XportcnClient,
-)
-
-from .conftest import (
-    ACCESS_KEY,
-    ACCESS_SECRET,
-    USER_ID,
-    FakeSleep,
-    SigServer,
-    envelope,
-    json_response,
 )
 
 
@@ -136,8 +142,12 @@ async def test_backoff_grows_and_is_capped(sig_server: SigServer, fake_sleep: Fa
     ],
 )
 async def test_not_retried(
-    client: XportcnClient, sig_server: SigServer, fake_sleep: FakeSleep, reply, exc
-) -> None:  # type: ignore[no-untyped-def]
+    client: XportcnClient,
+    sig_server: SigServer,
+    fake_sleep: FakeSleep,
+    reply: Callable[[], web.StreamResponse],
+    exc: type[Exception],
+) -> None:
     sig_server.script = [reply()]
     with pytest.raises(exc):
         await client.request("POST", "/x", json={}, idempotent=True)
@@ -264,21 +274,18 @@ async def test_retries_can_be_disabled(sig_server: SigServer) -> None:
     assert len(sig_server.requests) == 1
 
 
-async def test_client_wide_rate_limit_paces_requests(
+async def test_no_retry_when_the_policy_allows_one_attempt(
     sig_server: SigServer, fake_sleep: FakeSleep
 ) -> None:
+    sig_server.script = [json_response(envelope(None, code=500), status=500)]
     async with XportcnClient(
         access_key=ACCESS_KEY,
         access_secret=ACCESS_SECRET,
         user_id=USER_ID,
         base_url=sig_server.base_url,
-        max_requests_per_second=4,
-        retry=RetryPolicy(sleep=fake_sleep),
+        retry=RetryPolicy(attempts=1, sleep=fake_sleep),
     ) as xp:
-        await asyncio.gather(
-            *(xp.request("POST", "/x", json={}, idempotent=True) for _ in range(3))
-        )
-    # first request goes at once; the next two wait for their 0.25 s slots
-    assert len(fake_sleep.calls) == 2
-    assert fake_sleep.calls[0] == pytest.approx(0.25, abs=0.05)
-    assert fake_sleep.calls[1] == pytest.approx(0.5, abs=0.05)
+        with pytest.raises(ServerError):
+            await xp.request("POST", "/x", json={}, idempotent=True)
+        assert xp.transport.retries == 0
+    assert len(sig_server.requests) == 1 and fake_sleep.calls == []

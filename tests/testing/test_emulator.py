@@ -1,101 +1,30 @@
-"""The emulator, tested on its own: plain aiohttp + sign(), never the SDK client."""
+"""Tests of ``xportcn_async/testing/emulator.py``, its handlers, data and state, on their own:
+plain aiohttp + ``sign()``, never the SDK client (``tests/testing/_api.py``).
+
+The protocol (signature checks, nonces, clock skew, paths), the generated data (shapes,
+paging, filters, determinism, cost) and the stateful flows of every endpoint. Faults are
+in ``test_faults.py``, pushes in ``test_push.py``, the pytest plugin in
+``test_pytest_plugin.py``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import orjson
 import pytest
 import pytest_asyncio
-from aiohttp import web
 
+from tests.conftest import load_fixture
+from tests.testing._api import NOW, Api, FakeClock, headers_for
 from xportcn_async.endpoints import CATALOGUE
-from xportcn_async.signing import make_nonce, sign
-from xportcn_async.testing import Emulator, FaultPlan, FaultRule
+from xportcn_async.testing import Emulator
 from xportcn_async.testing.emulator import _NonceStore
-from xportcn_async.testing.pytest_plugin import xportcn_emulator  # noqa: F401 - fixture
-
-from .conftest import load_fixture
-
-NOW = "2026-05-20 12:00:00"
-NOW_TS = 1779249600  # NOW in Unix seconds (China time = UTC+8)
-
-
-class FakeClock:
-    def __init__(self, start: float = NOW_TS + 30) -> None:
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def headers_for(
-    emu: Emulator,
-    *,
-    timestamp: str | None = None,
-    nonce: str | None = None,
-    secret: str | None = None,
-    user_id: str | None = None,
-    drop: str | None = None,
-) -> dict[str, str]:
-    creds = emu.credentials
-    ts = timestamp or str(int(emu.now()))
-    nonce = nonce or make_nonce()
-    out = {
-        "access-key": creds.access_key,
-        "timestamp": ts,
-        "nonce-str": nonce,
-        "user-id": user_id or creds.user_id,
-        "signature": sign(creds.access_key, ts, nonce, secret or creds.access_secret),
-    }
-    if drop:
-        del out[drop]
-    return out
-
-
-class Api:
-    """A tiny signed caller on top of one ClientSession."""
-
-    def __init__(self, session: aiohttp.ClientSession, emu: Emulator) -> None:
-        self.session = session
-        self.emu = emu
-
-    async def raw(
-        self, key: str, body: Any = None, *, headers: dict[str, str] | None = None, **kw: Any
-    ) -> tuple[int, dict[str, str], bytes]:
-        ep = self.emu.endpoints[key]
-        hdrs = headers if headers is not None else headers_for(self.emu)
-        data = orjson.dumps(body) if body is not None else None
-        if data is not None:
-            hdrs = {**hdrs, "Content-Type": "application/json"}
-        async with self.session.request(
-            ep.method, self.emu.url(key), data=data, headers=hdrs, **kw
-        ) as resp:
-            return resp.status, dict(resp.headers), await resp.read()
-
-    async def __call__(self, key: str, body: Any = None, **kw: Any) -> dict[str, Any]:
-        status, _, raw = await self.raw(key, body, **kw)
-        assert status == 200, raw[:300]
-        doc = orjson.loads(raw)
-        assert isinstance(doc, dict)
-        return doc
-
-    async def data(self, key: str, body: Any = None) -> Any:
-        doc = await self(key, body)
-        assert doc["code"] == 200, doc
-        return doc["data"]
-
-
-@pytest_asyncio.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
 
 
 @pytest_asyncio.fixture
@@ -357,138 +286,6 @@ async def test_generation_is_cheap() -> None:
     assert time.perf_counter() - started < 0.2
 
 
-# ------------------------------------------------------------------ faults
-
-
-async def _outcomes(session: aiohttp.ClientSession, plan: FaultPlan, n: int) -> list[str]:
-    async with Emulator(orders=30, seed=5, now=NOW, faults=plan) as emu:
-        api = Api(session, emu)
-        out = []
-        for _ in range(n):
-            try:
-                status, _, raw = await api.raw("taobao.orders.list", {"pageSize": 5})
-            except aiohttp.ClientError as exc:
-                out.append(type(exc).__name__)
-                continue
-            try:
-                out.append(f"{status}:{orjson.loads(raw)['code']}")
-            except orjson.JSONDecodeError:
-                out.append(f"{status}:not-json")
-        assert sum(emu.counters.faults.values()) == sum(not o.startswith("200:200") for o in out)
-        return out
-
-
-async def test_faults_are_reproducible(session: aiohttp.ClientSession) -> None:
-    rule = FaultRule(server_error=0.15, html_error=0.1, rate_limit=0.1, business_error=0.1,
-                     truncate=0.1, reset=0.05)  # fmt: skip
-    plan = FaultPlan(default=rule)
-    first = await _outcomes(session, plan, 40)
-    assert first == await _outcomes(session, plan, 40)
-    assert len(set(first)) >= 5
-    assert first != await _outcomes(session, FaultPlan(default=rule, seed=99), 40)
-
-
-def test_fault_plan_parse_describe_and_validation() -> None:
-    spec = "server_error=0.1,retry_after=None,drift=2,alibaba.orders.create:reset_after=0.3"
-    plan = FaultPlan.parse(spec)
-    assert plan.default.server_error == 0.1
-    assert plan.default.retry_after is None
-    assert plan.rule_for("alibaba.orders.create").reset_after == 0.3
-    assert plan.rule_for("alibaba.orders.create").server_error == 0.1
-    assert plan.drift_per_request == 2
-    assert FaultPlan.parse(plan.describe()) == plan
-    assert FaultPlan().describe() == "none"
-    with pytest.raises(ValueError, match="add up"):
-        FaultRule(server_error=0.6, reset=0.6)
-    with pytest.raises(ValueError, match="probability"):
-        FaultRule(delay=2)
-    with pytest.raises(ValueError, match="script"):
-        FaultRule(script=("explode",))
-    with pytest.raises(ValueError, match="unknown fault setting"):
-        FaultPlan.parse("explode=1")
-    with pytest.raises(ValueError, match="unknown endpoint"):
-        Emulator(orders=1, faults=FaultPlan(endpoints={"nope": FaultRule()}))
-
-
-async def test_scripted_faults_show_each_kind(session: aiohttp.ClientSession) -> None:
-    script = ("rate_limit", "html_error", "truncate", "server_error", "business_error", "reset",
-              "delay", "ok")  # fmt: skip
-    plan = FaultPlan(
-        endpoints={
-            "alibaba.orders.list": FaultRule(script=script, retry_after=2, delay_seconds=0.05)
-        }
-    )
-    async with Emulator(orders=10, now=NOW, faults=plan) as emu:
-        api = Api(session, emu)
-        body = {"page": 1, "pageSize": 2}
-        status, headers, raw = await api.raw("alibaba.orders.list", body)
-        assert (status, headers["Retry-After"], orjson.loads(raw)["code"]) == (429, "2", 429)
-        status, headers, raw = await api.raw("alibaba.orders.list", body)
-        assert status in (502, 503, 504)
-        assert headers["Content-Type"].startswith("text/html")
-        assert raw.startswith(b"<html>")
-        status, headers, raw = await api.raw("alibaba.orders.list", body)
-        assert status == 200
-        assert int(headers["Content-Length"]) == len(raw)
-        with pytest.raises(orjson.JSONDecodeError):
-            orjson.loads(raw)
-        status, _, raw = await api.raw("alibaba.orders.list", body)
-        assert status in (500, 502, 503)
-        assert orjson.loads(raw)["code"] == status
-        status, _, raw = await api.raw("alibaba.orders.list", body)
-        assert (status, orjson.loads(raw)["code"]) == (200, 500)
-        with pytest.raises(aiohttp.ServerDisconnectedError):
-            await api.raw("alibaba.orders.list", body)
-        started = time.perf_counter()
-        assert (await api("alibaba.orders.list", body))["code"] == 200
-        assert time.perf_counter() - started >= 0.05
-        assert (await api("alibaba.orders.list", body))["code"] == 200
-        assert emu.counters.faults == {k: 1 for k in script if k != "ok"}
-        # Other endpoints are untouched; faults can be switched off at runtime.
-        assert (await api("taobao.orders.list", {}))["code"] == 200
-        emu.set_faults(rate_limit=1.0, rate_limit_burst=2, retry_after=None)
-        assert (await api.raw("address.get"))[0] == 429
-        emu.faults = FaultPlan()
-        assert (await api("address.get"))["code"] == 200
-
-
-async def test_reset_after_handling_still_creates_the_order(session: aiohttp.ClientSession) -> None:
-    plan = FaultPlan(endpoints={"alibaba.orders.create": FaultRule(script=("reset_after",))})
-    async with Emulator(orders=3, now=NOW, faults=plan) as emu:
-        api = Api(session, emu)
-        body = {**load_fixture("alibaba_order_preview.request.json"), "outOrderId": "OUT-1"}
-        with pytest.raises(aiohttp.ServerDisconnectedError):
-            await api.raw("alibaba.orders.create", body)
-        again = await api.data("alibaba.orders.create", body)  # the retry finds the order
-        assert emu.counters.orders_created["alibaba"] == 1
-        assert emu.counters.duplicates_avoided["alibaba.orders.create"] == 1
-        assert emu.state.alibaba_by_out_id("OUT-1") is not None
-        assert again["orderId"] == str(emu.state.alibaba_by_out_id("OUT-1").order_id)  # type: ignore[union-attr]
-
-
-async def test_drift_inserts_new_orders_at_the_top(session: aiohttp.ClientSession) -> None:
-    clock = FakeClock()
-    plan = FaultPlan(drift_per_request=2)
-    async with Emulator(orders=50, seed=2, now=NOW, time_func=clock, faults=plan) as emu:
-        api = Api(session, emu)
-        first = await api.data("taobao.orders.list", {"pageNum": 1, "pageSize": 10})
-        assert first["total"] == 52
-        clock.t += 5
-        second = await api.data("taobao.orders.list", {"pageNum": 2, "pageSize": 10})
-        assert second["total"] == 54
-        top = (await api.data("taobao.orders.list", {"pageNum": 1, "pageSize": 6}))["data"]
-        # The newest ones: created "now" on the emulator clock, awaiting payment.
-        assert [o["status"] for o in top] == [0] * 6
-        assert top[0]["createTime"] == "2026-05-20 12:00:05"  # now + 5 s on its clock
-        assert top[0]["createTime"] > first["data"][2]["createTime"]
-        # Page 2 repeats orders of page 1: a naive walk sees duplicates.
-        assert {o["id"] for o in first["data"]} & {o["id"] for o in second["data"]}
-        ali = await api.data("alibaba.orders.list", {"page": 1, "pageSize": 2})
-        assert ali["totalRecord"] == 52
-        assert ali["result"][0]["baseInfo"]["status"] == "waitbuyerpay"
-        assert emu.counters.drift_orders == 8
-
-
 # ------------------------------------------------------------------ flows
 
 
@@ -653,93 +450,3 @@ async def test_every_endpoint_answers(api: Api) -> None:
     }  # fmt: skip
     assert covered == set(CATALOGUE)  # the other tests of this file cover the rest
     assert (await api("alibaba.products.pool", {"taskId": "t-2", "pageNo": 2}))["code"] == 400
-
-
-# ------------------------------------------------------------------ pushes
-
-
-async def _receiver(
-    replies: list[Callable[[], web.StreamResponse]],
-) -> tuple[web.AppRunner, str, list[dict[str, Any]]]:
-    received: list[dict[str, Any]] = []
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        received.append(await request.json())
-        reply = replies.pop(0) if replies else (lambda: web.Response(text="ok"))
-        return reply()
-
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await asyncio.sleep(0.3)
-        return web.Response(text="late")
-
-    app = web.Application()
-    app.router.add_post("/hook", handle)
-    app.router.add_post("/slow", slow)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}", received
-
-
-async def test_push_message_retries_until_delivered() -> None:
-    replies: list[Callable[[], web.StreamResponse]] = [
-        lambda: web.Response(status=500), lambda: web.Response(status=404)
-    ]  # fmt: skip
-    runner, url, received = await _receiver(replies)
-    try:
-        async with Emulator(orders=5, alibaba_orders=5, now=NOW, push_retry_interval=0,
-                            push_timeout=0.1) as emu:  # fmt: skip
-            order = emu.state.alibaba.by_index[0]
-            delivery = await emu.push_message(
-                url + "/hook", message_type="ORDER_PAY_SUCCESS", order=order.order_id
-            )
-            assert delivery.delivered
-            assert [a.status for a in delivery.attempts] == [500, 404, 200]
-            msg = received[-1]
-            fixture = load_fixture("message_order_pay_success.json")
-            assert list(msg) == list(fixture)
-            assert msg["messagePlatform"] == 1
-            assert re.fullmatch(r"\d{13}", msg["timestamp"])
-            body = orjson.loads(msg["messageBody"])
-            assert list(body) == list(orjson.loads(fixture["messageBody"]))
-            assert body["orderId"] == str(order.order_id)
-            failed = await emu.push_message(url + "/slow", order=order.order_id)
-            assert not failed.delivered
-            assert len(failed.attempts) == 6  # the first push and 5 re-pushes
-            assert all(a.status is None for a in failed.attempts)
-            assert emu.counters.pushes == {"attempts": 9, "delivered": 1, "failed": 1}
-    finally:
-        await runner.cleanup()
-
-
-async def test_callback_url_gets_order_events(session: aiohttp.ClientSession) -> None:
-    runner, url, received = await _receiver([])
-    try:
-        async with Emulator(orders=3, now=NOW, callback_url=url + "/hook",
-                            push_retry_interval=0) as emu:  # fmt: skip
-            api = Api(session, emu)
-            body = {**load_fixture("alibaba_order_preview.request.json"), "outOrderId": "CB-1"}
-            created = await api.data("alibaba.orders.create", body)
-            await api.data("alibaba.orders.pay", {"orderIds": [created["orderId"]]})
-            await emu.wait_for_pushes()
-        types = sorted(m["messageType"] for m in received)
-        assert types == ["ORDER_CREATE", "ORDER_PAY_SUCCESS"]
-        paid = next(m for m in received if m["messageType"] == "ORDER_PAY_SUCCESS")
-        assert orjson.loads(paid["messageBody"])["payStatus"] == 2
-    finally:
-        await runner.cleanup()
-
-
-# ------------------------------------------------------------------ plugin
-
-
-async def test_pytest_plugin_fixture(
-    xportcn_emulator: Emulator,  # noqa: F811 - the plugin's fixture, imported above
-    session: aiohttp.ClientSession,
-) -> None:
-    api = Api(session, xportcn_emulator)
-    assert (await api.data("taobao.orders.list", {}))["total"] == 200
-    assert xportcn_emulator.client_kwargs()["base_url"] == xportcn_emulator.base_url
-    assert dict(**xportcn_emulator.credentials) == xportcn_emulator.credentials.as_dict()
