@@ -87,6 +87,41 @@ async def collect(pager: AsyncPager[Item]) -> list[str]:
     return [item.id async for item in pager]
 
 
+@pytest.mark.parametrize("concurrency", [2, 8])
+async def test_read_ahead_keeps_every_slot_busy_while_the_consumer_works(
+    concurrency: int,
+) -> None:
+    """While the consumer holds a page, ``concurrency`` requests are on their way and at
+    most ``concurrency`` pages wait: slots never idle on a slow consumer."""
+    fake = FakeList(200)
+    gate = asyncio.Event()
+    requested: list[int] = []
+
+    async def slow_fetch(
+        page: int, size: int, begin: datetime | None, end: datetime | None
+    ) -> Page[Item]:
+        requested.append(page)
+        if page > 1:
+            await gate.wait()  # the server answers only when the test lets it
+        return await fake.fetch(page, size, begin, end)
+
+    async with AsyncPager(slow_fetch, page_size=10, concurrency=concurrency) as pager:
+        pages = pager.pages()
+        first = await anext(pages)
+        for _ in range(5):
+            await asyncio.sleep(0)  # the consumer "works" on page 1
+        # Pages 2..N+1 were requested before page 1 was handed over.
+        assert requested == list(range(1, concurrency + 2))
+        gate.set()
+        for _ in range(50):
+            await asyncio.sleep(0)  # answers arrive; the consumer still holds page 1
+        # The buffer is bounded: nothing beyond the N pages in flight was requested.
+        assert len(requested) == concurrency + 1
+        got = [first.page_num] + [p.page_num async for p in pages]
+    assert got == list(range(1, 21))
+    assert fake.max_in_flight <= concurrency
+
+
 def test_split_windows_are_closed_and_contiguous() -> None:
     wins = split_windows(NOW, NOW + timedelta(days=2, hours=5), timedelta(days=1))
     assert len(wins) == 3

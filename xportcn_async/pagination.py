@@ -44,7 +44,9 @@ sync does, 7 days by default).
 Concurrency
 -----------
 With ``concurrency=N > 1`` the pager fetches page 1 of a window, learns
-``total``, then keeps up to N page requests in flight, still yielding pages and
+``total``, then keeps up to N page requests in flight **whether or not the
+consumer has taken the next page** (read-ahead: the requests run while the
+consumer works; at most N pages wait in the buffer), still yielding pages and
 items in page order. The first error cancels the requests in flight and is
 raised. Breaking out of the loop cancels them too (when the generator is closed:
 use ``async with pager:`` or ``await pager.aclose()`` to make it immediate).
@@ -612,36 +614,47 @@ class AsyncPager(Generic[T]):
 
         first = await get(start_page)
         repeated(first)
-        yield first
         if not first.items or len(first.items) < self.page_size:
+            yield first
             return
         last_page = self._last_page(first, start_page)
         next_page = start_page + 1
         in_flight: deque[asyncio.Task[Page[T]]] = deque()
+
+        def refill() -> None:
+            # Read-ahead: up to ``concurrency`` requests in flight, started *before* a page
+            # is handed over, so they run while the consumer works on it. Done tasks not
+            # yet taken are the buffer: at most ``concurrency`` pages. Without a total the
+            # end is unknown: one request at a time.
+            nonlocal next_page
+            while (
+                len(in_flight) < self.concurrency
+                and (last_page is None or next_page <= last_page)
+                and (last_page is not None or not in_flight)
+            ):
+                in_flight.append(asyncio.ensure_future(get(next_page)))
+                next_page += 1
+
         try:
-            while True:
-                while (
-                    len(in_flight) < self.concurrency
-                    and (last_page is None or next_page <= last_page)
-                    and (last_page is not None or not in_flight)
-                ):
-                    in_flight.append(asyncio.ensure_future(get(next_page)))
-                    next_page += 1
-                if not in_flight:
-                    return
+            refill()
+            yield first
+            while in_flight:
                 page = await in_flight.popleft()
                 self._check_total(first, page)
                 if repeated(page):
                     if page.total is None:
                         return  # nothing bounds this walk: stop rather than loop
+                    refill()
                     continue
-                yield page
                 if not page.items or len(page.items) < self.page_size:
+                    yield page  # the end of the list: what is still in flight is cancelled
                     return
                 if page.total is not None:
                     # Follow a growing total: orders inserted at the top push others down.
                     grown = self._last_page(page, start_page)
                     last_page = grown if last_page is None else max(last_page, grown or 0)
+                refill()
+                yield page
         finally:
             for task in in_flight:
                 task.cancel()
