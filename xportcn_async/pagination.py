@@ -47,7 +47,10 @@ With ``concurrency=N > 1`` the pager fetches page 1 of a window, learns
 ``total``, then keeps up to N page requests in flight **whether or not the
 consumer has taken the next page** (read-ahead: the requests run while the
 consumer works; at most N pages wait in the buffer), still yielding pages and
-items in page order. The first error cancels the requests in flight and is
+items in page order. Slots left idle by a window whose pages are all asked for
+fetch page 1 of the next windows ahead (at most N such pages), so short windows
+do not go one first page at a time; a semaphore keeps the whole walk at N
+requests in flight. The first error cancels the requests in flight and is
 raised. Breaking out of the loop cancels them too (when the generator is closed:
 use ``async with pager:`` or ``await pager.aclose()`` to make it immediate).
 
@@ -288,6 +291,10 @@ class AsyncPager(Generic[T]):
         self.rewalks = 0
         self._started = False
         self._agen: AsyncGenerator[Any, None] | None = None
+        # At most ``concurrency`` requests in flight over all windows; page 1 of the
+        # windows after the current one, fetched early into idle slots (by queue position).
+        self._slots = asyncio.Semaphore(concurrency)
+        self._ahead: dict[int, asyncio.Task[Page[T]]] = {}
         if resume is not None:
             try:
                 self._restore(resume)
@@ -453,6 +460,20 @@ class AsyncPager(Generic[T]):
             raise RuntimeError("an AsyncPager can be iterated once; create a new one")
         self._started = True
         remaining = self.max_items
+        try:
+            async with aclosing(self._walk_queue(items_mode, remaining)) as pages:
+                async for page in pages:
+                    yield page
+        finally:
+            ahead, self._ahead = list(self._ahead.values()), {}
+            for task in ahead:
+                task.cancel()
+            if ahead:
+                await asyncio.gather(*ahead, return_exceptions=True)
+
+    async def _walk_queue(
+        self, items_mode: bool, remaining: int | None
+    ) -> AsyncGenerator[Page[T], None]:
         while self._position < len(self._queue):
             win, _ = self._queue[self._position]
             async with aclosing(self._walk_window(win)) as walk:
@@ -507,7 +528,8 @@ class AsyncPager(Generic[T]):
                 start_page, resumed = 1, 0  # a full walk from page 1 sees everything again
             before = len(seen)
             repeats.clear()
-            async with aclosing(self._walk_once(win, start_page, repeats)) as walk:
+            early = self._ahead.pop(self._position, None) if start_page == 1 else None
+            async with aclosing(self._walk_once(win, start_page, repeats, early)) as walk:
                 async for page in walk:
                     total = page.total
                     fresh = []
@@ -570,29 +592,53 @@ class AsyncPager(Generic[T]):
             reason,
         )
 
+    async def _get(self, win: Window | None, n: int) -> Page[T]:
+        """Page ``n`` of ``win`` (or of the plain list), in one of the ``concurrency`` slots."""
+        if n > self._max_pages:
+            raise PaginationError(
+                f"more than {self._max_pages} pages in one walk: the server never ends "
+                "the list; stopping instead of looping"
+            )
+        begin = win.begin if win else None
+        end = win.end if win else self._open_end
+        async with self._slots:
+            page = await self._fetch(n + self._first_page - 1, self.page_size, begin, end)
+        self.pages_fetched += 1
+        return page
+
+    def _prefetch(self, free: int) -> None:
+        """Start page 1 of the next windows in ``free`` idle slots (at most ``concurrency``
+        such pages are fetched ahead), so a window's first page does not go alone."""
+        position = self._position + 1
+        while free > 0 and len(self._ahead) < self.concurrency and position < len(self._queue):
+            if position not in self._ahead:
+                win, _ = self._queue[position]
+                self._ahead[position] = asyncio.ensure_future(self._get(win, 1))
+                free -= 1
+            position += 1
+
+    def _running_ahead(self) -> int:
+        return sum(1 for task in self._ahead.values() if not task.done())
+
     async def _walk_once(
-        self, win: Window | None, start_page: int, repeats: list[str]
+        self,
+        win: Window | None,
+        start_page: int,
+        repeats: list[str],
+        early: asyncio.Task[Page[T]] | None = None,
     ) -> AsyncGenerator[Page[T], None]:
         """Pages ``start_page..`` of one window; prefetches up to ``concurrency`` pages.
 
-        A page repeating an earlier page of this walk is not yielded: it is described
-        in ``repeats`` and, without a total to bound the walk, ends it. Outside
-        windows it raises :class:`PaginationError` (there is no window to re-walk).
+        ``early`` is this window's page 1 when it was fetched ahead. A page repeating an
+        earlier page of this walk is not yielded: it is described in ``repeats`` and,
+        without a total to bound the walk, ends it. Outside windows it raises
+        :class:`PaginationError` (there is no window to re-walk).
         """
-        begin = win.begin if win else None
-        end = win.end if win else self._open_end
-        offset = self._first_page - 1  # the API's first page number (1 almost everywhere)
         fingerprints: dict[int, int] = {}
+        windowed = win is not None
 
         async def get(n: int) -> Page[T]:
-            if n > self._max_pages:
-                raise PaginationError(
-                    f"more than {self._max_pages} pages in one walk: the server never ends "
-                    "the list; stopping instead of looping"
-                )
-            page = await self._fetch(n + offset, self.page_size, begin, end)
-            self.pages_fetched += 1
-            return page
+            return await self._get(win, n)
 
         def repeated(page: Page[T]) -> bool:
             if not page.items:
@@ -612,7 +658,12 @@ class AsyncPager(Generic[T]):
             repeats.append(message)
             return True
 
-        first = await get(start_page)
+        if early is None:
+            if windowed:
+                self._prefetch(self.concurrency - 1 - self._running_ahead())
+            first = await get(start_page)
+        else:
+            first = await early
         repeated(first)
         if not first.items or len(first.items) < self.page_size:
             yield first
@@ -634,6 +685,9 @@ class AsyncPager(Generic[T]):
             ):
                 in_flight.append(asyncio.ensure_future(get(next_page)))
                 next_page += 1
+            if windowed and last_page is not None and next_page > last_page:
+                # This window's pages are all asked for: idle slots go to the next windows.
+                self._prefetch(self.concurrency - len(in_flight) - self._running_ahead())
 
         try:
             refill()
