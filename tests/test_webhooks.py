@@ -223,15 +223,21 @@ async def test_queue_target(serve: Factory) -> None:
 async def test_callback_error_is_logged_not_returned(
     serve: Factory, caplog: pytest.LogCaptureFixture
 ) -> None:
+    calls: list[Message] = []
+
     def broken(message: Message) -> None:
+        calls.append(message)
         raise RuntimeError("boom")
 
-    receiver = message_handler(broken)
+    receiver = message_handler(broken, max_attempts=3, retry_delay=0.01)
     client = await serve(receiver)
     with caplog.at_level(logging.ERROR, logger="xportcn_async.webhooks"):
         assert (await client.post("/push", data=PUSH_BYTES)).status == 200
         await receiver.drain()
+    assert len(calls) == 3  # retried, then given up
     assert receiver.stats["failed"] == 1
+    assert receiver.counters.retries == 2
+    assert receiver.stats["delivered"] == 0
     assert "boom" in caplog.text
 
 
