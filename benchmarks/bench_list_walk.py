@@ -122,8 +122,9 @@ async def _walk(fetch: Fetch, concurrency: int, page_size: int) -> tuple[int, in
 async def run_sdk(base_url: str, concurrency: int, page_size: int, _: Any) -> tuple[int, int]:
     from xportcn_async import XportcnClient
 
-    creds = {"access_key": ACCESS_KEY, "access_secret": ACCESS_SECRET, "user_id": USER_ID}
-    async with XportcnClient(**creds, base_url=base_url) as xp:
+    async with XportcnClient(
+        access_key=ACCESS_KEY, access_secret=ACCESS_SECRET, user_id=USER_ID, base_url=base_url
+    ) as xp:
         pager = xp.taobao.orders.iter(page_size=page_size, concurrency=concurrency)
         orders = 0
         async for _order in pager:
@@ -134,8 +135,9 @@ async def run_sdk(base_url: str, concurrency: int, page_size: int, _: Any) -> tu
 async def run_sdk_raw(base_url: str, concurrency: int, page_size: int, _: Any) -> tuple[int, int]:
     from xportcn_async import XportcnClient
 
-    creds = {"access_key": ACCESS_KEY, "access_secret": ACCESS_SECRET, "user_id": USER_ID}
-    async with XportcnClient(**creds, base_url=base_url) as xp:
+    async with XportcnClient(
+        access_key=ACCESS_KEY, access_secret=ACCESS_SECRET, user_id=USER_ID, base_url=base_url
+    ) as xp:
 
         async def fetch(page: int) -> tuple[int, int]:
             body = {"pageNum": page, "pageSize": page_size}

@@ -53,8 +53,9 @@ CONCURRENCY = 8
 async def walk_sdk(base_url: str, limit: int, page_size: int, windows: bool) -> int:
     from xportcn_async import XportcnClient
 
-    creds = {"access_key": ACCESS_KEY, "access_secret": ACCESS_SECRET, "user_id": USER_ID}
-    async with XportcnClient(**creds, base_url=base_url) as xp:
+    async with XportcnClient(
+        access_key=ACCESS_KEY, access_secret=ACCESS_SECRET, user_id=USER_ID, base_url=base_url
+    ) as xp:
         options: dict[str, Any] = {}
         if windows:
             # The emulator's orders lie within the last 90 days before the hour began.

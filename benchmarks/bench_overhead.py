@@ -16,9 +16,12 @@ measured in the same run:
 * ``decode_response``: the envelope checks (code, message, request id, error
   mapping) of a short write answer and of a page of 50 Taobao orders, against a
   bare ``orjson.loads`` + ``code`` check and against ``json.loads``;
-* the retry wrapper around one successful attempt: the SDK's fast path (the first
-  attempt outside tenacity) against a tenacity ``AsyncRetrying`` built per call
-  (what the SDK did before; still what runs once an attempt fails).
+* the retry wrapper around one successful attempt: a tenacity ``AsyncRetrying``
+  built per call the way ``Transport.send`` builds it (what the SDK runs for every
+  call) against awaiting the attempt directly (what the "first attempt without
+  tenacity" shortcut, removed in the one-pipeline rework, ran on success).
+  ``bench_transport.py`` measures the same through ``Transport.send`` itself and
+  over the loopback.
 """
 
 from __future__ import annotations
@@ -36,9 +39,9 @@ from typing import Any
 
 import orjson
 from _common import FIXTURE, Summary, make_orders, print_machine, ratio, table
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState
 
-from xportcn_async.config import RetryPolicy
+from xportcn_async.options import RetryPolicy
 from xportcn_async.signing import Clock, SigningMiddleware, make_nonce, sign
 from xportcn_async.transport import decode_response
 
@@ -84,20 +87,31 @@ def retry_cases(loop: asyncio.AbstractEventLoop, number: int) -> dict[str, Calla
     async def attempt() -> int:
         return 1
 
-    async def fast_path() -> int:
-        try:
-            return await attempt()
-        except Exception:  # the SDK replays a failure inside tenacity: never here
-            raise
+    async def direct() -> int:
+        return await attempt()
 
     async def tenacity_per_call() -> int:
+        # As Transport.send builds it: the policy decides, before_sleep counts and logs.
+        waits: dict[int, float] = {}
+
+        def should_retry(state: RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome is not None else None
+            if error is None:
+                return False
+            wait = policy.decide(error, state.attempt_number, idempotent=True)
+            if wait is None:
+                return False
+            waits[state.attempt_number] = wait
+            return True
+
+        def before_sleep(state: RetryCallState) -> None:
+            raise AssertionError("the attempt never fails here")
+
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=lambda state: policy.backoff(state.attempt_number),
-            retry=retry_if_exception(
-                lambda exc: policy.decide(exc, 1, idempotent=True) is not None
-            ),
+            retry=should_retry,
+            wait=lambda state: waits[state.attempt_number],
             sleep=policy.sleep,
+            before_sleep=before_sleep,
             reraise=True,
         )
         async for tried in retrying:
@@ -115,8 +129,8 @@ def retry_cases(loop: asyncio.AbstractEventLoop, number: int) -> dict[str, Calla
         return lambda: loop.run_until_complete(many())
 
     return {
-        "retry wrapper: SDK fast path (1st attempt outside tenacity)": timed(fast_path),
-        "retry wrapper: tenacity AsyncRetrying per call (SDK before)": timed(tenacity_per_call),
+        "retry wrapper: tenacity AsyncRetrying per call (the SDK)": timed(tenacity_per_call),
+        "retry wrapper: none, attempt awaited directly (baseline)": timed(direct),
     }
 
 
@@ -206,8 +220,8 @@ def main() -> None:
     retry_names = list(retry)
     for name in retry_names:
         s = Summary.of([v * 1e6 for v in per_call[name]])
-        speedup = ratio(medians[retry_names[1]], medians[name]) if name == retry_names[0] else ""
-        rows.append(["transport", name, s.fmt(2), speedup])
+        speed = ratio(medians[retry_names[1]], medians[name]) if name == retry_names[0] else ""
+        rows.append(["transport", name, s.fmt(2), speed])
     print(table(["", "operation", "µs per call median (min–max)", "speed vs baseline"], rows))
     print()
     print("speed vs baseline: the baseline's median time / this row's median time.")

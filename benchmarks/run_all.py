@@ -1,7 +1,8 @@
 """Run every benchmark with its default settings, one after the other (``make bench``).
 
     pip install -e '.[bench]'        # once: httpx, requests, pydantic, psutil, pyinstrument
-    python benchmarks/run_all.py [--only overhead structuring list_walk memory] [--out FILE]
+    python benchmarks/run_all.py [--only overhead transport structuring list_walk memory]
+                                 [--out FILE]
 
 Each script prints its own table (Markdown) and the ratios against the baselines it
 measured in the same run; see ``benchmarks/README.md``. Nothing is installed here: a
@@ -21,6 +22,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 SCRIPTS = {
     "overhead": "bench_overhead.py",
+    "transport": "bench_transport.py",
     "structuring": "bench_structuring.py",
     "list_walk": "bench_list_walk.py",
     "memory": "bench_memory.py",
