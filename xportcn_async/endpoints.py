@@ -30,6 +30,11 @@ class Provenance(str, enum.Enum):
     TWIN = "TWIN"  # seen on the white-label twin docs, not on the KA page
     UPSTREAM = "UPSTREAM"  # the 1688 / Taobao API the KA endpoint wraps
     GUESS = "GUESS"  # nothing seen: a default that users can override
+    #: the twin shows the operation and every KA/twin pair seen follows one rule (KA path =
+    #: twin path with ``/ka`` after ``/alibaba``); not seen on a KA page
+    INFERRED = "INFERRED"
+    #: public client code written by others calls it against the production API; not in docs
+    CODE = "CODE"
 
 
 class Paging(str, enum.Enum):
@@ -39,6 +44,7 @@ class Paging(str, enum.Enum):
     PAGE_NUM = "pageNum/pageSize"
     BEGIN_PAGE = "beginPage/pageSize"
     PAGE_NO = "pageNo/pageSize+taskId"
+    PAGE_NO_SIZE = "pageNo/pageSize"
     PAGE = "page/pageSize"
 
 
@@ -83,6 +89,7 @@ def _ep(
 
 
 _KA, _TWIN, _GUESS = Provenance.KA, Provenance.TWIN, Provenance.GUESS
+_INFERRED, _CODE = Provenance.INFERRED, Provenance.CODE
 _READ, _WRITE = True, False
 
 _ENTRIES = [
@@ -100,11 +107,11 @@ _ENTRIES = [
         "Update domestic logistics information", idempotent=_WRITE),
     _ep("alibaba.products.search", "POST", "/alibaba/ka/product/keywords/query", _KA,
         "AlibabaProductKeywordsQuery", idempotent=_READ, paging=Paging.BEGIN_PAGE),
-    _ep("alibaba.products.search_by_image", "POST", "/alibaba/ka/product/image/query", _GUESS,
+    _ep("alibaba.products.search_by_image", "POST", "/alibaba/ka/product/image/query", _INFERRED,
         "AlibabaProductImageQuery", idempotent=_READ, paging=Paging.BEGIN_PAGE),
     _ep("alibaba.products.category", "POST", "/alibaba/ka/product/category", _GUESS,
         "AlibabaProductCategory", idempotent=_READ),
-    _ep("alibaba.products.detail", "POST", "/alibaba/ka/product/detail", _GUESS,
+    _ep("alibaba.products.detail", "POST", "/alibaba/ka/product/detail/get", _INFERRED,
         "AlibabaProductDetail", idempotent=_READ),
     _ep("alibaba.products.detail_multi", "POST", "/alibaba/ka/product/detail/multi", _GUESS,
         "AlibabaProductDetailMulti", idempotent=_READ),
@@ -118,7 +125,7 @@ _ENTRIES = [
         "Order Preview", idempotent=_READ),
     _ep("alibaba.orders.create", "POST", "/alibaba/ka/order/create", _KA,
         "Create an order", idempotent=_WRITE),
-    _ep("alibaba.orders.detail", "POST", "/alibaba/ka/order/detail", _GUESS,
+    _ep("alibaba.orders.detail", "POST", "/alibaba/ka/order/detail", _INFERRED,
         "Get order details", idempotent=_READ),
     _ep("alibaba.orders.pay", "POST", "/alibaba/ka/order/pay", _KA,
         "Order pay", idempotent=_WRITE),
@@ -128,16 +135,18 @@ _ENTRIES = [
         "Find the reason for a refund return", idempotent=_READ, dropped=True),
     _ep("alibaba.after_sales.upload_voucher", "POST", "/alibaba/ka/refund/voucher/upload",
         _GUESS, "Upload refund receipt", idempotent=_WRITE, multipart=True, dropped=True),
-    _ep("alibaba.after_sales.create_refund", "POST", "/alibaba/ka/refund/create", _GUESS,
+    _ep("alibaba.after_sales.create_refund", "POST", "/alibaba/ka/refund/detail/create",
+        _INFERRED,
         "Create a refund return request", idempotent=_WRITE, dropped=True),
-    _ep("alibaba.after_sales.submit_return", "POST", "/alibaba/ka/refund/goods/return", _GUESS,
+    _ep("alibaba.after_sales.submit_return", "POST", "/alibaba/ka/refund/goods/return",
+        _INFERRED,
         "Buyer submits refund information", idempotent=_WRITE, dropped=True),
     _ep("alibaba.after_sales.logistics_companies", "GET", "/alibaba/ka/logistics/companies",
         _GUESS, "List of logistics companies", idempotent=_READ, dropped=True),
-    _ep("taobao.products.detail", "POST", "/open/product/get", _GUESS,
+    _ep("taobao.products.detail", "GET", "/open/product/get", _CODE,
         "TaoBaoProductDetail", idempotent=_READ, dropped=True),
     _ep("taobao.products.search", "POST", "/open/product/keywords/query", _GUESS,
-        "TaoBaoProductKeywordsQuery", idempotent=_READ, paging=Paging.BEGIN_PAGE, dropped=True),
+        "TaoBaoProductKeywordsQuery", idempotent=_READ, paging=Paging.PAGE_NO_SIZE, dropped=True),
     _ep("taobao.products.search_by_image", "POST", "/open/product/image/query", _GUESS,
         "TaoBaoProductImageQuery", idempotent=_READ, paging=Paging.BEGIN_PAGE, dropped=True),
     _ep("taobao.orders.render", "POST", "/open/purchase/render", _GUESS,

@@ -106,7 +106,7 @@ WIRE_CASES: list[Case] = [
     Case(
         "taobao.products.detail",
         lambda xp: xp.taobao.products.detail(item_id=672991141190),
-        {"itemId": "672991141190"},
+        None,  # GET ?itemId= with no body (CODE)
         query={"itemId": "672991141190"},
         reply=load_fixture("product_detail_envelope.trimmed.json")["data"],
         got=lambda p: (p.mp_id, p.sku_list[0].sku_id),
@@ -115,7 +115,7 @@ WIRE_CASES: list[Case] = [
     Case(
         "taobao.products.search",
         lambda xp: xp.taobao.products.search(keyword="球"),
-        {"keyword": "球", "beginPage": 1, "pageSize": 20},
+        {"keyword": "球", "pageNo": 1, "pageSize": 20},
         reply={"data": []},
         check=check_raw({"data": []}),
     ),

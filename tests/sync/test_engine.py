@@ -184,23 +184,43 @@ async def test_killed_sync_resumes_to_the_same_database(
     assert sdk_tasks() == set()
 
 
-@pytest.mark.parametrize(("unit", "factor"), [("fen", 1), ("yuan", 100)])
+@pytest.mark.parametrize(
+    ("served", "unit", "factor"),
+    [("yuan", "yuan", 100), ("fen", "fen", 1), ("yuan", "fen", 1)],
+    ids=["yuan-as-yuan", "fen-as-fen", "fractional-yuan-read-as-fen-is-still-yuan"],
+)
 async def test_alibaba_sync_amount_unit(
-    tmp_path: Path, unit: Literal["fen", "yuan"], factor: int
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    served: Literal["fen", "yuan"],
+    unit: Literal["fen", "yuan"],
+    factor: int,
 ) -> None:
+    from xportcn_async.sync import records
     from xportcn_async.testing import Emulator
 
+    records._warn_fractional_fen.cache_clear()
     db = tmp_path / "ali.sqlite"
     async with (
-        Emulator(orders=0, alibaba_orders=300, seed=2) as emu,
+        Emulator(orders=0, alibaba_orders=300, seed=2, alibaba_amount_unit=served) as emu,
         XportcnClient(**emu.credentials, base_url=emu.base_url) as xp,
     ):
         async with SQLiteStore(db) as store:
             stats = await sync_orders(
                 xp, store, platform="alibaba", begin=emu.data_begin, alibaba_amount_unit=unit
             )
-        first = (await xp.alibaba.orders.list(page=1, page_size=1)).items[0]
-    assert stats.orders_new == 300
-    assert first.base_info is not None and first.base_info.total_amount is not None
-    [(amount,)] = db_rows(db, "SELECT amount_fen FROM orders WHERE id = ?", first.base_info.id)
-    assert amount == int(first.base_info.total_amount) * factor
+        listed = [o async for o in xp.alibaba.orders.iter(page_size=50)]
+    assert stats.orders_new == 300 and len(listed) == 300
+    stored = dict(db_rows(db, "SELECT id, amount_fen FROM orders"))
+    fractional = 0
+    for order in listed:
+        assert order.base_info is not None and order.base_info.total_amount is not None
+        amount = order.base_info.total_amount
+        is_fraction = amount != amount.to_integral_value()
+        fractional += is_fraction
+        expected = amount * (100 if is_fraction else factor)
+        assert stored[str(order.base_info.id)] == int(expected)
+    if served == "yuan":
+        assert fractional > 0  # the emulator sends decimals, as upstream does
+    warned = [r for r in caplog.records if "fractional part" in r.getMessage()]
+    assert len(warned) == (1 if (served, unit) == ("yuan", "fen") else 0)

@@ -423,7 +423,7 @@ async def test_every_endpoint_answers(api: Api) -> None:
                                               "totalNum": 2},
         "alibaba.products.pool": {"taskId": "t-1", "pageNo": 1, "pageSize": 10},
         "alibaba.after_sales.logistics_companies": None,
-        "taobao.products.search": {"keyword": "", "beginPage": 1, "pageSize": 5},
+        "taobao.products.search": {"keyword": "", "pageNo": 1, "pageSize": 5},
         "taobao.products.search_by_image": {"imageAddress": "https://x/y.jpg"},
         "address.get": None,
     }  # fmt: skip

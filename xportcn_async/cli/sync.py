@@ -113,7 +113,7 @@ async def _sync(
     lookback: timedelta,
     refresh_open: bool,
     show_progress: bool,
-    alibaba_amount_unit: AmountUnit = "fen",
+    alibaba_amount_unit: AmountUnit = "yuan",
     reset_checkpoint: bool = False,
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
@@ -191,10 +191,11 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
 @click.option("--refresh-open", is_flag=True, help="Also re-read open orders older than look-back.")
 @click.option(
     "--alibaba-amount-unit",
-    type=click.Choice(["fen", "yuan"]),
-    default="fen",
+    type=click.Choice(["yuan", "fen"]),
+    default="yuan",
     show_default=True,
-    help="Unit of 1688 totalAmount (not confirmed by the docs).",
+    help="Unit of 1688 order amounts (inferred, not confirmed by the docs); "
+    "a fractional amount is always read as yuan.",
 )
 @click.option(
     "--allow-incomplete",
@@ -249,7 +250,7 @@ def sync_orders_command(
             window=timedelta(hours=window_hours),
             lookback=timedelta(days=lookback_days),
             refresh_open=refresh_open,
-            alibaba_amount_unit="yuan" if alibaba_amount_unit == "yuan" else "fen",
+            alibaba_amount_unit="fen" if alibaba_amount_unit == "fen" else "yuan",
             show_progress=not as_json and sys.stderr.isatty(),
             reset_checkpoint=reset_checkpoint,
         )

@@ -239,7 +239,12 @@ class AlibabaOrderListRequest(RequestModel):
 
 @attrs.frozen(kw_only=True)
 class AlibabaOrderBaseInfo(WireModel):
-    """``baseInfo`` of a 1688 order (TradeInfo). Amounts kept as sent (unit undocumented)."""
+    """``baseInfo`` of a 1688 order (TradeInfo).
+
+    Amounts are kept as sent. Their unit is undocumented; most likely yuan with decimals
+    (upstream 1688 sends ``6.15``; INFERRED), and a value with a fractional part is yuan
+    for certain. The order *preview* answers fen.
+    """
 
     id: Id | None = None
     status: AlibabaOrderStatus | str | None = None

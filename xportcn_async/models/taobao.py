@@ -39,6 +39,7 @@ __all__ = [
     "TaobaoCreateOrderRequest",
     "TaobaoCreateOrderResult",
     "TaobaoCreatedPurchaseOrder",
+    "TaobaoKeywordSearchRequest",
     "TaobaoOrder",
     "TaobaoOrderListData",
     "TaobaoOrderListRequest",
@@ -406,8 +407,19 @@ class TaobaoProduct(WireModel):
 
 
 @attrs.frozen(kw_only=True)
+class TaobaoKeywordSearchRequest(RequestModel):
+    """Body of ``taobao.products.search`` (GUESS path; pages with ``pageNo``/``pageSize`` as
+    the twin's v2 docs and a public Go client do, not ``beginPage``)."""
+
+    keyword: str | None = attrs.field(default=None, validator=instance(str))
+    page_no: int = 1
+    page_size: int = 20
+    country: str | None = attrs.field(default=None, validator=instance(str))
+
+
+@attrs.frozen(kw_only=True)
 class TaobaoProductSearchRequest(RequestModel):
-    """Body of ``taobao.products.search`` / ``search_by_image`` (GUESS: mirrors the 1688 search)."""
+    """Body of ``taobao.products.search_by_image`` (GUESS: mirrors the 1688 search)."""
 
     keyword: str | None = attrs.field(default=None, validator=instance(str))
     begin_page: int = 1

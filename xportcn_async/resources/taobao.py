@@ -19,6 +19,7 @@ from ..models.taobao import (
     TaobaoCreateOrderLine,
     TaobaoCreateOrderRequest,
     TaobaoCreateOrderResult,
+    TaobaoKeywordSearchRequest,
     TaobaoOrder,
     TaobaoOrderListData,
     TaobaoOrderListRequest,
@@ -110,12 +111,12 @@ def _order_list_body(
 
 
 def _search_body(
-    begin_page: int, page_size: int, filters: TaobaoSearchFilters
-) -> TaobaoProductSearchRequest:
+    page_no: int, page_size: int, filters: TaobaoSearchFilters
+) -> TaobaoKeywordSearchRequest:
     if not filters.get("keyword"):
         raise ValueError("keyword must not be empty")
-    check_page(begin_page, page_size, num_name="begin_page")
-    return TaobaoProductSearchRequest(begin_page=begin_page, page_size=page_size, **filters)
+    check_page(page_no, page_size, num_name="page_no")
+    return TaobaoKeywordSearchRequest(page_no=page_no, page_size=page_size, **filters)
 
 
 class TaobaoProducts(Resource):
@@ -124,38 +125,36 @@ class TaobaoProducts(Resource):
     __slots__ = ()
 
     async def detail(self, *, item_id: str | int) -> TaobaoProduct:
-        """Read one Taobao product with its SKUs (``taobao.products.detail``, GUESS path).
+        """Read one Taobao product with its SKUs (``taobao.products.detail``).
 
-        Prices in the answer are integer fen. Order lines must use the answer's
-        distributor ids (``mp_id`` / SKU ``mp_sku_id``), not the plain Taobao ids.
-        The id goes both in the JSON body and as the ``itemId`` query parameter,
-        because a public client calls this endpoint as ``GET ?itemId=``.
+        Sent as ``GET /open/product/get?itemId=…`` with no body (CODE: a public client
+        calls it so against the production API; the twin agrees). Prices in the answer
+        are integer fen. Order lines must use the answer's distributor ids (``mp_id`` /
+        SKU ``mp_sku_id``), not the plain Taobao ids.
         """
         check_id("item_id", item_id)
         item = str(item_id)
         if not item:
             raise ValueError("item_id must not be empty")
         return await self._call(
-            "taobao.products.detail",
-            {"itemId": item},
-            TaobaoProduct,
-            params={"itemId": item},
+            "taobao.products.detail", None, TaobaoProduct, params={"itemId": item}
         )
 
     async def search(
         self,
         *,
-        begin_page: int = 1,
+        page_no: int = 1,
         page_size: int = 20,
         **filters: Unpack[TaobaoSearchFilters],
     ) -> RawResult:
         """Search Taobao by keyword (``taobao.products.search``, GUESS path and body).
 
         ``filters`` are :class:`TaobaoSearchFilters` (``keyword``, ``country``). The
-        body mirrors the 1688 search (``keyword``, ``beginPage``, ``pageSize``,
-        ``country``); the answer's shape is undocumented, so it is returned raw.
+        body is ``keyword``, ``pageNo``, ``pageSize``, ``country`` (pages as the twin's v2
+        docs and a public Go client do); the answer's shape is undocumented, so it is
+        returned raw.
         """
-        body = _search_body(begin_page, page_size, filters)
+        body = _search_body(page_no, page_size, filters)
         return await self._call("taobao.products.search", body, RawResult)
 
     def search_iter(
@@ -176,7 +175,7 @@ class TaobaoProducts(Resource):
         body = _search_body(1, page_size, filters)  # refuse bad filters now, not mid-walk
 
         async def fetch(number: int, size: int) -> Page[Any]:
-            raw = await self.search(begin_page=number, page_size=size, **filters)
+            raw = await self.search(page_no=number, page_size=size, **filters)
             return raw_page(raw, number, size)
 
         return page_walker(

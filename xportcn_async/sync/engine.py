@@ -100,7 +100,7 @@ async def sync_orders(
     lookback: timedelta = timedelta(days=7),
     safety_margin: timedelta = timedelta(minutes=5),
     refresh_open: bool = False,
-    alibaba_amount_unit: AmountUnit = "fen",
+    alibaba_amount_unit: AmountUnit = "yuan",
     progress: ProgressCallback | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     reset_checkpoint: bool = False,
@@ -116,7 +116,8 @@ async def sync_orders(
     changes of recent orders are picked up; a first sync starts 90 days back.
     ``refresh_open=True`` also re-reads, one by one, the orders older than the
     look-back that are not in a final status. ``alibaba_amount_unit`` says
-    whether 1688 ``totalAmount`` arrives in fen (default, GUESS) or yuan.
+    whether 1688 ``totalAmount`` arrives in yuan (default, INFERRED) or fen; a
+    fractional amount is read as yuan whatever the setting.
 
     Returns :class:`SyncStats`; ``progress(stats)`` is called after every page.
     A window whose orders could not all be read (the server's list stayed short of

@@ -13,6 +13,7 @@ import orjson
 from ..errors import ResponseDecodeError
 from ..models.alibaba import AlibabaOrder
 from ..models.taobao import TaobaoOrder
+from ..pagination import integrity_logger
 from ..serde import unstructure
 from .store import OrderRecord, SubOrderRecord
 
@@ -92,26 +93,40 @@ def taobao_record(order: TaobaoOrder) -> OrderRecord:
     )
 
 
-#: The unit of 1688 order amounts (``totalAmount``). GUESS: the KA API answers fen wherever
-#: its docs show an amount (the order preview: ``sumPayment: 6400``), while upstream 1688
-#: uses yuan. Pass ``amount_unit="yuan"`` (``--alibaba-amount-unit yuan``) if yours does.
+#: The unit of 1688 order amounts (``totalAmount``). INFERRED: upstream 1688 trade records send
+#: yuan with decimals (``6.15``) and the KA service is seen to pass them through, so the
+#: default is ``"yuan"``; the KA *preview* answers fen, which is why ``"fen"`` stays available
+#: (``--alibaba-amount-unit fen``). A value with a fractional part is yuan whatever the
+#: setting (no amount in fen has one); it is stored as yuan and logged once on
+#: ``xportcn_async.integrity``.
 AmountUnit = Literal["fen", "yuan"]
 
 
-def _fen(amount: Decimal | None, unit: AmountUnit = "fen") -> int | None:
+def _fen(amount: Decimal | None, unit: AmountUnit = "yuan") -> int | None:
     if amount is None:
         return None
     if unit not in ("fen", "yuan"):
         raise ValueError(f"amount_unit must be 'fen' or 'yuan', got {unit!r}")
-    yuan = amount if unit == "yuan" else amount / 100
-    if not yuan.is_finite() or yuan.adjusted() >= _MAX_YUAN_DIGITS:
+    if not amount.is_finite() or amount.adjusted() >= _MAX_YUAN_DIGITS:
         raise ValueError(f"amount {amount} is out of range")
+    if unit == "fen" and amount != amount.to_integral_value():
+        _warn_fractional_fen()
+        unit = "yuan"
     fen = amount * 100 if unit == "yuan" else amount
     return int(fen.to_integral_value())
 
 
+@functools.cache  # once per process: one line, not one per order
+def _warn_fractional_fen() -> None:
+    integrity_logger.warning(
+        "a 1688 amount has a fractional part although amounts are read as fen "
+        "(--alibaba-amount-unit fen): such amounts are yuan and are stored as yuan; "
+        "the default unit (yuan) is probably the right one for this account"
+    )
+
+
 @_storable
-def alibaba_record(order: AlibabaOrder, *, amount_unit: AmountUnit = "fen") -> OrderRecord:
+def alibaba_record(order: AlibabaOrder, *, amount_unit: AmountUnit = "yuan") -> OrderRecord:
     """A 1688 order (TradeInfo) as a stored record, its amount in fen (see :data:`AmountUnit`)."""
     base = order.base_info
     if base is None or base.id is None:

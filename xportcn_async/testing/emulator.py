@@ -52,7 +52,7 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -269,6 +269,11 @@ class Emulator:
             key of its listed document (default: not echoed, as far as is known of the
             real service; ``purchaseOrderOuterId`` is always Taobao's own number). For
             testing ``create_recovery="lookup_and_resend"``.
+        alibaba_amount_unit: the unit of the amounts in 1688 order list/detail answers
+            (``totalAmount``, ``sumProductPayment``, ``shippingFee``, item ``price`` and
+            ``itemAmount``): ``"yuan"`` with decimals, as upstream 1688 sends them and
+            the spec infers for KA (default), or ``"fen"`` (integers) to test the
+            override. The preview, pushes and refunds stay in fen.
     """
 
     def __init__(
@@ -298,6 +303,7 @@ class Emulator:
         signer: Signer = sign,
         prewarm: bool | None = None,
         taobao_echo_key: str | None = None,
+        alibaba_amount_unit: Literal["yuan", "fen"] = "yuan",
     ) -> None:
         n_ali = orders if alibaba_orders is None else alibaba_orders
         if not 0 <= orders <= MAX_ORDERS or not 0 <= n_ali <= MAX_ORDERS:
@@ -331,6 +337,11 @@ class Emulator:
             user_id=self.credentials.user_id,
         )
         self.state.taobao_echo_key = taobao_echo_key
+        if alibaba_amount_unit not in ("yuan", "fen"):
+            raise ValueError(
+                f"alibaba_amount_unit must be 'yuan' or 'fen', got {alibaba_amount_unit!r}"
+            )
+        self.state.alibaba_amount_unit = alibaba_amount_unit
         self.handlers = Handlers(self.state, max_page_size=max_page_size, emit=self._on_event)
         self._nonces = _NonceStore(nonce_ttl)
         self._ids = random.Random(f"{seed}/request-ids")

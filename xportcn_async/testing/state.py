@@ -46,6 +46,30 @@ def _key(rec: TaobaoOrderRecord | AlibabaOrderRecord) -> tuple[int, int]:
     return (rec.ts, rec.index)
 
 
+_YUAN_BASE_KEYS = ("totalAmount", "sumProductPayment", "shippingFee")
+_YUAN_ITEM_KEYS = ("price", "itemAmount")
+
+
+def _yuan(fen: Any) -> Any:
+    # orjson writes the shortest float that reads back exactly: 615 -> 6.15, 6400 -> 64.0.
+    return fen / 100 if isinstance(fen, int) and not isinstance(fen, bool) else fen
+
+
+def alibaba_doc_in_yuan(doc: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a 1688 TradeInfo with its amounts in yuan, as upstream 1688 sends them
+    (``discount`` stays in fen, as upstream's does)."""
+    base = dict(doc["baseInfo"])
+    for key in _YUAN_BASE_KEYS:
+        base[key] = _yuan(base.get(key))
+    items = []
+    for item in doc.get("productItems") or ():
+        item = dict(item)
+        for key in _YUAN_ITEM_KEYS:
+            item[key] = _yuan(item.get(key))
+        items.append(item)
+    return {**doc, "baseInfo": base, "productItems": items}
+
+
 def _ts(rec: TaobaoOrderRecord | AlibabaOrderRecord) -> int:
     return rec.ts
 
@@ -154,6 +178,9 @@ class EmulatorState:
         #: When set, a created Taobao order's listed document carries the caller's seller
         #: order number under this key (no such echo is known of the real service).
         self.taobao_echo_key: str | None = None
+        #: Unit of the amounts in 1688 order list/detail answers (``"yuan"`` or ``"fen"``);
+        #: the documents themselves keep integer fen.
+        self.alibaba_amount_unit: str = "yuan"
         self.catalogue: Catalogue = build_catalogue(seed)
         start = now - int(days * 86400)
         #: The generated orders' creation times lie in ``[data_begin, now_anchor)``.
@@ -283,7 +310,10 @@ class EmulatorState:
     def alibaba_fragment(self, rec: AlibabaOrderRecord) -> orjson.Fragment:
         """The serialized TradeInfo, cached."""
         if rec.frag is None:
-            rec.frag = orjson.Fragment(orjson.dumps(self.alibaba_doc(rec)))
+            doc = self.alibaba_doc(rec)
+            if self.alibaba_amount_unit == "yuan":
+                doc = alibaba_doc_in_yuan(doc)
+            rec.frag = orjson.Fragment(orjson.dumps(doc))
         return rec.frag
 
     def find_alibaba(self, order_id: object) -> AlibabaOrderRecord | None:

@@ -65,7 +65,7 @@ class TaobaoProductHandlers(HandlerBase):
         }
 
     def taobao_products_detail(self, call: Call) -> Any:
-        """``taobao.products.detail``: by ``itemId`` or ``mpId`` (body or query)."""
+        """``taobao.products.detail``: ``GET ?itemId=`` (or ``mpId``; query and body are merged)."""
         b = call.body
         item = b.get("itemId") if _present(b.get("itemId")) else b.get("mpId")
         if not _present(item):
@@ -94,7 +94,7 @@ class TaobaoProductHandlers(HandlerBase):
     def taobao_products_search(self, call: Call) -> Any:
         """``taobao.products.search``: keyword search over titles (Chinese or English)."""
         b = call.body
-        page, size = self._page_params(b, "beginPage", 20)
+        page, size = self._page_params(b, "pageNo", 20)
         tokens = (_str(b, "keyword") or "").lower().split()
         found = [
             self._taobao_summary(p)
