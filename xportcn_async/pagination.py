@@ -485,12 +485,7 @@ class AsyncPager(Generic[T]):
                         if len(page.items) > remaining:
                             # A cut page is not done: a checkpoint resumes at its start.
                             complete = False
-                            page = Page(
-                                items=page.items[:remaining],
-                                total=page.total,
-                                page_num=page.page_num,
-                                page_size=page.page_size,
-                            )
+                            page = page.subset(range(remaining))
                         remaining -= len(page.items)
                     self.items_yielded += len(page.items)
                     if items_mode:
@@ -533,17 +528,12 @@ class AsyncPager(Generic[T]):
                 async for page in walk:
                     total = page.total
                     fresh = []
-                    for item in page.items:
+                    for i, item in enumerate(page.items):
                         k = self._key(item)
                         if k not in seen:
                             seen.add(k)
-                            fresh.append(item)
-                    deduped = Page(
-                        items=fresh,
-                        total=page.total,
-                        page_num=page.page_num,
-                        page_size=page.page_size,
-                    )
+                            fresh.append(i)
+                    deduped = page if len(fresh) == len(page.items) else page.subset(fresh)
                     yield deduped, resumed + len(seen)
             unique = resumed + len(seen)
             if win is None or (total is None and not repeats):

@@ -93,7 +93,15 @@ async def test_sync_stores_exactly_the_server_orders_with_typed_columns(
     )
     raw = orjson.loads(one[7])
     assert raw["subOrderVOS"][0]["taobaoPurchaseId"] == "200108703155"
-    assert len(db_sub_orders(db)) == 600
+    # raw_json is what the server sent (sorted keys), not the models written back out:
+    # nested JSON strings stay strings, no key is renamed, added or dropped.
+    assert one[7] == orjson.dumps(template, option=orjson.OPT_SORT_KEYS).decode()
+    subs = db_sub_orders(db)
+    assert len(subs) == 600
+    sub_json = {
+        orjson.dumps(s, option=orjson.OPT_SORT_KEYS).decode() for s in template["subOrderVOS"]
+    }
+    assert sub_json <= {row[-1] for row in subs}
 
 
 async def test_incremental_sync_rewalks_the_lookback_and_picks_up_changes(
@@ -121,6 +129,8 @@ async def test_refresh_open_rereads_old_open_orders(server: OrderServer, tmp_pat
         oldest["status"] = 10
         stats = await sync_orders(xp, store, refresh_open=True)
     assert stats.orders_refreshed > 0
+    # re-read orders that did not change are not counted as changed (same raw_json)
+    assert stats.orders_changed == 1
     assert dict((r[1], r[3]) for r in db_orders(db))[oldest["id"]] == 10
 
 
@@ -224,3 +234,25 @@ async def test_alibaba_sync_amount_unit(
         assert fractional > 0  # the emulator sends decimals, as upstream does
     warned = [r for r in caplog.records if "fractional part" in r.getMessage()]
     assert len(warned) == (1 if (served, unit) == ("yuan", "fen") else 0)
+
+
+async def test_alibaba_refresh_open_rereads_by_detail_without_spurious_changes(
+    tmp_path: Path,
+) -> None:
+    from xportcn_async.testing import Emulator
+
+    db = tmp_path / "ali.sqlite"
+    async with (
+        Emulator(orders=0, alibaba_orders=120, seed=3) as emu,
+        XportcnClient(**emu.credentials, base_url=emu.base_url) as xp,
+        SQLiteStore(db) as store,
+    ):
+        first = await sync_orders(xp, store, platform="alibaba", begin=emu.data_begin)
+        again = await sync_orders(
+            xp, store, platform="alibaba", refresh_open=True, lookback=timedelta(0)
+        )
+        details = emu.counters.requests.get("alibaba.orders.detail", 0)
+    assert first.orders_new == 120
+    assert again.orders_refreshed > 0 and details == again.orders_refreshed
+    # the detail answer is stored as sent, like a listed one: nothing counted as changed
+    assert again.orders_changed == 0

@@ -9,7 +9,7 @@ written out. Request models derive from :class:`RequestModel`: on a request,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
@@ -84,6 +84,19 @@ class Page(Generic[T]):
     total: int | None
     page_num: int
     page_size: int
+    #: The items as the server sent them (decoded JSON), in step with ``items``; set by
+    #: the order lists (the sync stores them as ``raw_json``), None elsewhere.
+    raw: list[Any] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def subset(self, keep: Sequence[int]) -> Page[T]:
+        """This page with only the items at the positions ``keep`` (``raw`` kept in step)."""
+        return Page(
+            items=[self.items[i] for i in keep],
+            total=self.total,
+            page_num=self.page_num,
+            page_size=self.page_size,
+            raw=None if self.raw is None else [self.raw[i] for i in keep],
+        )
 
     @property
     def has_next(self) -> bool:

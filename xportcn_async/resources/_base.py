@@ -62,20 +62,20 @@ class Resource:
         model (short envelopes carry no data). Write results and raw results get the
         envelope's request id (``.request_id``).
         """
-        json = serde.unstructure(body) if body is not None else None
-        envelope = await self._transport.call(key, json=json, params=params, data=data)
-        if envelope.data is None and _all_optional(model_type):
-            result = model_type()
-        else:
-            result = serde.structure(
-                envelope.data, model_type, endpoint=key, request_id=envelope.request_id
-            )
-        if check is not None:
-            check(result, key, envelope.request_id)
-        if isinstance(result, (WriteResult, RawResult)):
-            # An init=False field of a frozen model: set once, here, from the envelope.
-            object.__setattr__(result, "request_id", envelope.request_id)
-        return result
+        wire, request_id = await self._call_data(key, body, params=params, data=data)
+        return _structure(key, wire, request_id, model_type, check)
+
+    async def _call_with_wire(
+        self,
+        key: str,
+        body: Any,
+        model_type: type[T],
+        *,
+        check: Callable[[T, str, str | None], None] | None = None,
+    ) -> tuple[T, Any]:
+        """Like :meth:`_call`, also returning the decoded ``data`` as the server sent it."""
+        wire, request_id = await self._call_data(key, body)
+        return _structure(key, wire, request_id, model_type, check), wire
 
     async def _call_data(
         self,
@@ -89,6 +89,31 @@ class Resource:
         json = serde.unstructure(body) if body is not None else None
         envelope = await self._transport.call(key, json=json, params=params, data=data)
         return envelope.data, envelope.request_id
+
+
+def _structure(
+    key: str,
+    wire: Any,
+    request_id: str | None,
+    model_type: type[T],
+    check: Callable[[T, str, str | None], None] | None,
+) -> T:
+    if wire is None and _all_optional(model_type):
+        result = model_type()
+    else:
+        result = serde.structure(wire, model_type, endpoint=key, request_id=request_id)
+    if check is not None:
+        check(result, key, request_id)
+    if isinstance(result, (WriteResult, RawResult)):
+        # An init=False field of a frozen model: set once, here, from the envelope.
+        object.__setattr__(result, "request_id", request_id)
+    return result
+
+
+def wire_items(wire: Any, name: str, count: int) -> list[Any] | None:
+    """``wire[name]`` when it is the list of ``count`` items that were structured, else None."""
+    items = wire.get(name) if isinstance(wire, dict) else None
+    return items if isinstance(items, list) and len(items) == count else None
 
 
 def _all_optional(model_type: Any) -> bool:

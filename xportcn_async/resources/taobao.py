@@ -43,6 +43,7 @@ from ._base import (
     check_type,
     check_window,
     require_ids,
+    wire_items,
 )
 from ._paging import filter_fingerprint, page_walker, raw_item_key, raw_page
 from ._recovery import MAX_CANDIDATES, create_once
@@ -358,8 +359,16 @@ class TaobaoOrders(Resource):
         >>> # page = await xp.taobao.orders.list(page_num=1, page_size=50, status=10)
         """
         body = _order_list_body(page_num, page_size, begin, end, filters)
-        data = await self._call("taobao.orders.list", body, TaobaoOrderListData, check=_ORDER_IDS)
-        return Page(items=data.data, total=data.total, page_num=page_num, page_size=page_size)
+        data, wire = await self._call_with_wire(
+            "taobao.orders.list", body, TaobaoOrderListData, check=_ORDER_IDS
+        )
+        return Page(
+            items=data.data,
+            total=data.total,
+            page_num=page_num,
+            page_size=page_size,
+            raw=wire_items(wire, "data", len(data.data)),
+        )
 
     def iter(
         self,

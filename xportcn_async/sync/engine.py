@@ -194,7 +194,10 @@ async def sync_orders(
     # aclosing: a failed save or a cancellation must not leave page requests in flight.
     async with aclosing(pager.pages()) as pages:
         async for page in pages:
-            records = [to_record(order) for order in page.items]
+            wires = page.raw if page.raw is not None else [None] * len(page.items)
+            records = [
+                to_record(order, wire=wire) for order, wire in zip(page.items, wires, strict=True)
+            ]
             result = await store.save_page(platform, records, pager.checkpoint())
             stats.pages += 1
             stats.orders_new += result.new
@@ -232,7 +235,7 @@ async def _refresh_open(
     store: OrderStore,
     platform: str,
     resource: Any,
-    to_record: Callable[[Any], OrderRecord],
+    to_record: Callable[..., OrderRecord],
     stats: SyncStats,
     created_before: datetime,
 ) -> None:
@@ -245,10 +248,13 @@ async def _refresh_open(
             if not order_no:
                 continue
             page = await resource.list(page_num=1, page_size=10, order_no=order_no)
-            found = [o for o in page.items if o.id == order_id]
+            wires = page.raw if page.raw is not None else [None] * len(page.items)
+            found = [(o, w) for o, w in zip(page.items, wires, strict=True) if o.id == order_id]
         else:
-            found = [await resource.detail(order_id=order_id)]
+            raw = await client.with_raw_response.alibaba.orders.detail(order_id=order_id)
+            found = [(raw.parse(), raw.data)]
         if found:
-            result = await store.save_page(platform, [to_record(found[0])], None)
+            order, wire = found[0]
+            result = await store.save_page(platform, [to_record(order, wire=wire)], None)
             stats.orders_changed += result.changed
             stats.orders_refreshed += 1

@@ -67,18 +67,46 @@ def _dumps(obj: Any) -> str:
     return orjson.dumps(unstructure(obj), option=orjson.OPT_SORT_KEYS).decode()
 
 
+def _json_texts(order: Any, wire: Any, subs_key: str, subs: list[Any]) -> tuple[str, list[str]]:
+    """``raw_json`` of an order and of each of its sub-orders (sorted keys).
+
+    From the wire dict when there is one (what the server sent; each sub-order is
+    serialised once and embedded in the order's text as is), else by un-structuring
+    the models.
+    """
+    wire_subs = wire.get(subs_key) if isinstance(wire, dict) else None
+    if isinstance(wire, dict) and (
+        (isinstance(wire_subs, list) and len(wire_subs) == len(subs))
+        or (wire_subs is None and not subs)
+    ):
+        try:
+            parts = [orjson.dumps(sub, option=orjson.OPT_SORT_KEYS) for sub in wire_subs or ()]
+            doc = wire
+            if wire_subs:
+                doc = {**wire, subs_key: [orjson.Fragment(part) for part in parts]}
+            text = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS).decode()
+            return text, [part.decode() for part in parts]
+        except orjson.JSONEncodeError:
+            pass  # not JSON orjson can write (e.g. an integer past 64 bits): the models can
+    return _dumps(order), [_dumps(sub) for sub in subs]
+
+
 @_storable
-def taobao_record(order: TaobaoOrder) -> OrderRecord:
-    """A Taobao purchase order as a stored record (amount in fen, the full JSON kept)."""
+def taobao_record(order: TaobaoOrder, *, wire: Any = None) -> OrderRecord:
+    """A Taobao purchase order as a stored record (amount in fen, the full JSON kept).
+
+    ``wire``: the order as the server sent it (``Page.raw``), stored as ``raw_json``.
+    """
+    text, sub_texts = _json_texts(order, wire, "subOrderVOS", order.sub_orders)
     subs = [
         SubOrderRecord(
             id=sub.id,
             status=sub.sub_order_status,
             refund_status=_raw(sub.refund_status),
             title=sub.sub_order_result.title if sub.sub_order_result is not None else None,
-            raw_json=_dumps(sub),
+            raw_json=sub_text,
         )
-        for sub in order.sub_orders
+        for sub, sub_text in zip(order.sub_orders, sub_texts, strict=True)
     ]
     return OrderRecord(
         platform="taobao",
@@ -88,7 +116,7 @@ def taobao_record(order: TaobaoOrder) -> OrderRecord:
         amount_fen=order.purchase_amount,
         create_time=order.create_time,
         pay_time=order.pay_time,
-        raw_json=_dumps(order),
+        raw_json=text,
         sub_orders=subs,
     )
 
@@ -126,20 +154,26 @@ def _warn_fractional_fen() -> None:
 
 
 @_storable
-def alibaba_record(order: AlibabaOrder, *, amount_unit: AmountUnit = "yuan") -> OrderRecord:
-    """A 1688 order (TradeInfo) as a stored record, its amount in fen (see :data:`AmountUnit`)."""
+def alibaba_record(
+    order: AlibabaOrder, *, wire: Any = None, amount_unit: AmountUnit = "yuan"
+) -> OrderRecord:
+    """A 1688 order (TradeInfo) as a stored record, its amount in fen (see :data:`AmountUnit`).
+
+    ``wire``: the order as the server sent it (``Page.raw``), stored as ``raw_json``.
+    """
     base = order.base_info
     if base is None or base.id is None:
         raise ValueError("a 1688 order without baseInfo.id cannot be stored")
+    text, item_texts = _json_texts(order, wire, "productItems", order.product_items)
     subs = [
         SubOrderRecord(
             id=str(item.sub_item_id or item.sku_id or index),
             status=item.status,
             refund_status=item.refund_status,
             title=item.name,
-            raw_json=_dumps(item),
+            raw_json=item_text,
         )
-        for index, item in enumerate(order.product_items)
+        for index, (item, item_text) in enumerate(zip(order.product_items, item_texts, strict=True))
     ]
     return OrderRecord(
         platform="alibaba",
@@ -149,13 +183,13 @@ def alibaba_record(order: AlibabaOrder, *, amount_unit: AmountUnit = "yuan") -> 
         amount_fen=_fen(base.total_amount, amount_unit),
         create_time=base.create_time,
         pay_time=base.pay_time,
-        raw_json=_dumps(order),
+        raw_json=text,
         sub_orders=subs,
     )
 
 
 #: platform → the function turning one of its orders into a stored record
-PLATFORMS: dict[str, Callable[[Any], OrderRecord]] = {
+PLATFORMS: dict[str, Callable[..., OrderRecord]] = {
     "taobao": taobao_record,
     "alibaba": alibaba_record,
 }

@@ -36,6 +36,7 @@ from .._base import (
     check_type,
     id_list,
     require_ids,
+    wire_items,
 )
 from .._paging import filter_fingerprint
 from .._recovery import MAX_CANDIDATES, create_once
@@ -116,8 +117,16 @@ class AlibabaOrders(Resource):
         answer are kept as sent.
         """
         body = _order_list_body(page, page_size, create_start, create_end, filters)
-        data = await self._call("alibaba.orders.list", body, AlibabaOrderListData, check=_ORDER_IDS)
-        return Page(items=data.result, total=data.total_record, page_num=page, page_size=page_size)
+        data, wire = await self._call_with_wire(
+            "alibaba.orders.list", body, AlibabaOrderListData, check=_ORDER_IDS
+        )
+        return Page(
+            items=data.result,
+            total=data.total_record,
+            page_num=page,
+            page_size=page_size,
+            raw=wire_items(wire, "result", len(data.result)),
+        )
 
     def iter(
         self,
