@@ -4,7 +4,7 @@
 modules registers their commands on it.
 """
 
-from . import emulator, export, sync
+from . import doctor, emulator, export, sync
 from ._app import main
 
-__all__ = ["emulator", "export", "main", "sync"]
+__all__ = ["doctor", "emulator", "export", "main", "sync"]
