@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 import pytest
@@ -19,6 +19,7 @@ import pytest_asyncio
 from tests.conftest import db_orders, db_rows, db_sub_orders, sdk_tasks
 from tests.order_server import OrderServer
 from xportcn_async import RetryPolicy, XportcnClient
+from xportcn_async.errors import StorageError
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import SQLiteStore, SyncStats, sync_orders
 
@@ -256,3 +257,41 @@ async def test_alibaba_refresh_open_rereads_by_detail_without_spurious_changes(
     assert again.orders_refreshed > 0 and details == again.orders_refreshed
     # the detail answer is stored as sent, like a listed one: nothing counted as changed
     assert again.orders_changed == 0
+
+
+class _FailingStore(SQLiteStore):
+    """A real SQLite store whose ``fail_at``-th page save fails (a disk filling up)."""
+
+    def __init__(self, path: Path, fail_at: int) -> None:
+        super().__init__(path)
+        self.fail_at = fail_at
+        self.saves = 0
+        self.committed: set[str] = set()
+
+    async def save_page(self, platform: str, records: Any, checkpoint: Any) -> Any:
+        self.saves += 1
+        if self.saves == self.fail_at:
+            await asyncio.sleep(0.01)  # fail while the engine is building the next page
+            raise StorageError("database or disk is full", path=str(self.path))
+        result = await super().save_page(platform, records, checkpoint)
+        self.committed.update(r.id for r in records)
+        return result
+
+
+async def test_a_failing_save_stops_the_sync_keeps_what_was_committed_and_resumes(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "orders.sqlite"
+    begin = datetime.now(CHINA_TZ) - timedelta(days=21)
+    async with client_for(server) as xp:
+        failing = _FailingStore(db, fail_at=5)
+        async with failing:
+            with pytest.raises(StorageError, match="disk is full"):
+                await sync_orders(xp, failing, begin=begin, page_size=20, concurrency=4)
+        assert failing.saves == 5  # nothing was handed to the store after the failure
+        # the four pages before the failure are committed, nothing after them
+        assert failing.committed and {r[1] for r in db_orders(db)} == failing.committed
+        async with SQLiteStore(db) as store:
+            stats = await sync_orders(xp, store, begin=begin, page_size=20, concurrency=4)
+    assert stats.resumed
+    assert {r[1] for r in db_orders(db)} == server.ids()
