@@ -1,14 +1,24 @@
-"""``xportcn orders export``: synced orders as CSV or JSON lines."""
+"""``xportcn orders export``: synced orders as CSV, JSON lines or one JSON array.
+
+The database is opened read-only (a read-only file works; nothing is migrated or
+stamped) and read in batches, so an export of any size runs in bounded memory. CSV
+cells are neutralised against formula injection (OWASP "CSV Injection").
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import enum
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import IO, Any
 
 import click
 import orjson
 
+from ..models.alibaba import AlibabaOrderStatus
+from ..models.taobao import TaobaoOrderStatus
+from ..serde import CHINA_TZ
 from ..sync import SQLiteStore
 from ._app import main, run
 
@@ -18,43 +28,198 @@ def orders() -> None:
     """Work with synced orders."""
 
 
-_EXPORT_COLUMNS = (
+#: The exported columns, in order (``status_name``: the status's name, see the README).
+COLUMNS = (
     "platform",
     "id",
     "order_no",
     "status",
+    "status_name",
     "amount_fen",
     "create_time",
     "pay_time",
     "first_seen",
     "last_synced",
 )
+#: Rows read from the database at a time.
+BATCH = 1000
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value made safe for a CSV cell (OWASP "CSV Injection").
+
+    A string starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+    prefixed with ``'`` so that spreadsheets show it as text instead of evaluating it;
+    NUL characters are removed. Numbers are left alone (``-5`` stays a number).
+    """
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def status_name(platform: str, status: Any) -> str:
+    """The name of a stored status: the Taobao enum's name, or the 1688 string itself."""
+    if platform == "taobao":
+        try:
+            return TaobaoOrderStatus(int(status)).name
+        except (TypeError, ValueError):
+            return ""
+    return "" if status is None else str(status)
+
+
+def _china_time(value: Any) -> Any:
+    """A stored ISO time as ISO 8601 in China time (``+08:00``); other values as stored."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.utcoffset() is None:
+        return value
+    return parsed.astimezone(CHINA_TZ).isoformat()
+
+
+def _status_values(values: tuple[str, ...], platform: str | None) -> list[Any]:
+    """``--status`` names or numbers → the stored values; unknown ones are a usage error."""
+    taobao = {m.name.lower(): m.value for m in TaobaoOrderStatus}
+    alibaba = {m.value.lower(): m.value for m in AlibabaOrderStatus} | {
+        m.name.lower(): m.value for m in AlibabaOrderStatus
+    }
+    out: list[Any] = []
+    for raw in values:
+        value = raw.strip()
+        key = value.lower()
+        if platform != "alibaba" and value.lstrip("-").isdigit():
+            if int(value) in taobao.values():
+                out.append(int(value))
+                continue
+        elif platform != "alibaba" and key in taobao:
+            out.append(taobao[key])
+            continue
+        if platform != "taobao" and key in alibaba:
+            out.append(alibaba[key])
+            continue
+        accepted = []
+        if platform != "alibaba":
+            accepted += [f"{m.name} ({m.value})" for m in TaobaoOrderStatus]
+        if platform != "taobao":
+            accepted += [m.value for m in AlibabaOrderStatus]
+        raise click.BadParameter(
+            f"unknown status {raw!r}; accepted: {', '.join(accepted)}", param_hint="--status"
+        )
+    return out
+
+
+def export_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One stored row as exported: the :data:`COLUMNS`, times in China time."""
+    doc = {name: row.get(name) for name in COLUMNS}
+    doc["status_name"] = status_name(row["platform"], row["status"])
+    for name in ("create_time", "pay_time"):
+        doc[name] = _china_time(doc[name])
+    if isinstance(doc["status"], enum.Enum):  # pragma: no cover - stored values are plain
+        doc["status"] = doc["status"].value
+    return doc
+
+
+Writer = Callable[[list[dict[str, Any]]], None]
+
+
+def _writer(fmt: str, output: IO[str]) -> tuple[Writer, Callable[[], None]]:
+    """``(write a batch of stored rows, finish)`` for one output format."""
+    if fmt == "csv":
+        writer = csv.writer(output, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+
+        def write_csv(rows: list[dict[str, Any]]) -> None:
+            for row in rows:
+                doc = export_row(row)
+                writer.writerow([csv_cell(doc[name]) for name in COLUMNS])
+
+        return write_csv, lambda: None
+
+    first = True
+    if fmt == "json":
+        output.write("[")
+
+    def write_json(rows: list[dict[str, Any]]) -> None:
+        nonlocal first
+        for row in rows:
+            doc = export_row(row)
+            doc["order"] = orjson.Fragment(row["raw_json"])
+            text = orjson.dumps(doc).decode()
+            if fmt == "jsonl":
+                output.write(text + "\n")
+            else:
+                output.write(("\n" if first else ",\n") + text)
+            first = False
+
+    def finish_json() -> None:
+        if fmt == "json":
+            output.write("\n]\n" if not first else "]\n")
+
+    return write_json, finish_json
 
 
 @orders.command("export")
-@click.option("--db", required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
-@click.option("--status", "statuses", multiple=True, help="Only these statuses (repeatable).")
+@click.option(
+    "--db",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="SQLite file written by 'xportcn sync orders' (opened read-only).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: the columns; jsonl: one object per line with the full order; json: one array.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="NAME|CODE",
+    help="Only these statuses (repeatable): a Taobao name or code (WAIT_SELLER_SEND_GOODS "
+    "or 10) or a 1688 status (waitsellersend).",
+)
 @click.option("--platform", type=click.Choice(["taobao", "alibaba"]), default=None)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    show_default=True,
+    help="Where to write ('-': standard output).",
+)
 def export_command(
     db: str, fmt: str, statuses: tuple[str, ...], platform: str | None, output: IO[str]
 ) -> None:
-    """Write synced orders as CSV (columns) or JSON lines (columns plus the full order)."""
+    """Write synced orders, newest first, as CSV (columns), JSON lines or a JSON array.
 
-    async def load() -> list[dict[str, Any]]:
-        async with SQLiteStore(db) as store:
-            return await store.export_rows(platform=platform, statuses=statuses)
+    Columns: platform, id, order_no, status, status_name, amount_fen, create_time,
+    pay_time (ISO 8601, China time), first_seen, last_synced. CSV cells that a
+    spreadsheet would run as a formula are prefixed with a quote.
+    """
+    wanted = _status_values(statuses, platform)
 
-    rows: list[dict[str, Any]] = run(load())
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        output.write(buffer.getvalue())
-    else:
-        for row in rows:
-            doc = {k: row[k] for k in _EXPORT_COLUMNS}
-            doc["order"] = orjson.loads(row["raw_json"])
-            output.write(orjson.dumps(doc).decode() + "\n")
+    async def export() -> None:
+        async with SQLiteStore(db, read_only=True) as store:
+            # Nothing is written before the database has opened and validated.
+            write, finish = _writer(fmt, output)
+            batches: AsyncIterator[list[dict[str, Any]]] = store.iter_export_rows(
+                platform=platform, statuses=wanted, batch=BATCH
+            )
+            async for batch in batches:
+                write(batch)
+        finish()
+
+    run(export())

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -173,8 +173,11 @@ def _now() -> str:
 class SQLiteStore:
     """SQLite file store (WAL). ``async with SQLiteStore("orders.sqlite") as store:``."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        #: Opened with SQLite's ``mode=ro``: nothing is written, not even the schema
+        #: version or the journal mode; the file must exist and be of this schema version.
+        self.read_only = read_only
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
 
@@ -223,8 +226,35 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: {_storage_reason(exc)}", path=str(self.path)) from exc
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """``mode=ro``; on a read-only location, where SQLite cannot create the WAL's
+        shared-memory file, ``immutable=1`` (the file is then assumed not to change while
+        it is read: true of a file nobody may write)."""
+        if not self.path.is_file():
+            raise StorageError(f"{self.path}: no such file", path=str(self.path))
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(
+                f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+                raise
+        return sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+        )
+
     def _open_sync(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if self.read_only:
+            conn = self._connect_read_only()
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             # Read before writing anything: a newer or foreign file must stay untouched.
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -244,6 +274,20 @@ class SQLiteStore:
                     f"{', '.join(sorted(tables))}): choose another --db file "
                     "(the file was left untouched)"
                 )
+            if self.read_only:
+                if version < SCHEMA_VERSION and tables and MIGRATIONS:
+                    raise ConfigurationError(
+                        f"{self.path} has schema version {version}, older than this "
+                        f"xportcn-async's ({SCHEMA_VERSION}), and is opened read-only: run "
+                        "'xportcn sync orders' on it once to migrate it"
+                    )
+                if not tables >= {"orders"}:
+                    raise ConfigurationError(
+                        f"{self.path} holds no synced orders (no 'orders' table): "
+                        "run 'xportcn sync orders --db' with it first"
+                    )
+                self._conn = conn
+                return
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -499,28 +543,47 @@ class SQLiteStore:
         return await self._run(run)
 
     async def export_rows(
-        self, *, platform: str | None = None, statuses: Sequence[str] = ()
+        self, *, platform: str | None = None, statuses: Sequence[Any] = ()
     ) -> list[dict[str, Any]]:
-        """Stored orders as dicts (columns plus ``raw``), newest first, for exports."""
+        """Stored orders as dicts (columns plus ``raw_json``), newest first, all at once."""
+        rows: list[dict[str, Any]] = []
+        async for batch in self.iter_export_rows(platform=platform, statuses=statuses):
+            rows.extend(batch)
+        return rows
 
-        def run() -> list[dict[str, Any]]:
-            sql = (
-                "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, "
-                "raw_json, first_seen, last_synced FROM orders WHERE 1 = 1"
-            )
-            args: list[Any] = []
-            if platform is not None:
-                sql += " AND platform = ?"
-                args.append(platform)
-            if statuses:
-                sql += f" AND CAST(status AS TEXT) IN ({','.join('?' * len(statuses))})"
-                args.extend(statuses)
-            sql += " ORDER BY create_time DESC, id DESC"
-            cur = self._db.execute(sql, args)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    async def iter_export_rows(
+        self, *, platform: str | None = None, statuses: Sequence[Any] = (), batch: int = 1000
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Stored orders in batches of ``batch`` dicts, newest first (bounded memory).
 
-        return await self._run(run)
+        ``statuses``: stored status values (Taobao codes as ``int``, 1688 strings); a
+        value matches whether it was stored as a number or as text.
+        """
+        if batch < 1:
+            raise ValueError(f"batch must be >= 1, got {batch!r}")
+        sql = (
+            "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, "
+            "raw_json, first_seen, last_synced FROM orders WHERE 1 = 1"
+        )
+        args: list[Any] = []
+        if platform is not None:
+            sql += " AND platform = ?"
+            args.append(platform)
+        if statuses:
+            sql += f" AND CAST(status AS TEXT) IN ({','.join('?' * len(statuses))})"
+            args.extend(str(s) for s in statuses)
+        sql += " ORDER BY create_time DESC, id DESC"
+        cursor = await self._run(self._db.execute, sql, args)
+        names = [d[0] for d in cursor.description]
+        try:
+            while True:
+                rows = await self._run(cursor.fetchmany, batch)
+                if not rows:
+                    return
+                yield [dict(zip(names, row, strict=True)) for row in rows]
+        finally:
+            if self._executor is not None:
+                await self._run(cursor.close)
 
 
 class _Transaction:
