@@ -57,7 +57,6 @@ from _common import (
     load_signing,
     peak_rss_mb,
     print_machine,
-    ratio,
     run_json,
     table,
 )
@@ -276,23 +275,21 @@ def worker(args: argparse.Namespace) -> None:
 
 # --------------------------------------------------------------------------- orchestration
 
+Config = tuple[str, int]  # (client, concurrency)
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--orders", type=int, default=20_000)
-    parser.add_argument("--page-size", type=int, default=50)
-    parser.add_argument("--reps", type=int, default=5, help="repetitions (median of them)")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--clients", nargs="+", default=list(DEFAULT_CLIENTS), choices=CLIENTS)
-    parser.add_argument("--latency-ms", type=float, default=0.0, help="emulator answers late")
-    parser.add_argument("--stdlib-json", action="store_true", help="json.loads in the loops")
-    parser.add_argument("--worker", choices=CLIENTS, help=argparse.SUPPRESS)
-    parser.add_argument("--base-url", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        worker(args)
-        return
 
+def _ratio_summary(
+    results: dict[Config, list[dict[str, Any]]], a: Config, b: Config, key: str
+) -> Summary | None:
+    """``a / b`` of ``key`` per repetition (measured side by side), median and spread."""
+    if a not in results or b not in results:
+        return None
+    pairs = zip(results[a], results[b], strict=True)
+    return Summary.of([x[key] / y[key] for x, y in pairs if y[key]])
+
+
+def _walks(args: argparse.Namespace, latency_ms: float) -> dict[Config, list[dict[str, Any]]]:
+    """Every (client, concurrency) ``args.reps`` times against one emulator process."""
     configs = [
         (client, c)
         for c in args.concurrency
@@ -302,10 +299,8 @@ def main() -> None:
     if "requests" in args.clients and 1 not in args.concurrency:
         configs.append(("requests", 1))
     expected_requests = max(1, math.ceil(args.orders / args.page_size))
-    results: dict[tuple[str, int], list[dict[str, Any]]] = {cfg: [] for cfg in configs}
-    started = time.monotonic()
-    check_credentials()
-    with EmulatorProcess(args.orders, latency_ms=args.latency_ms) as emu:
+    results: dict[Config, list[dict[str, Any]]] = {cfg: [] for cfg in configs}
+    with EmulatorProcess(args.orders, latency_ms=latency_ms) as emu:
 
         def measure(client: str, c: int) -> dict[str, Any]:
             cmd = [sys.executable, __file__, "--worker", client, "--base-url", emu.base_url]
@@ -317,6 +312,8 @@ def main() -> None:
             result["server_cpu"] = emu.cpu_seconds() - server0
             if result["orders"] != args.orders or result["requests"] != expected_requests:
                 raise RuntimeError(f"{client} c={c}: incomplete walk: {result}")
+            result["rps"] = result["requests"] / result["wall"]
+            result["cpu_per_order"] = result["cpu"] / result["orders"]
             return result
 
         measure("aiohttp", 8)  # warm-up: the emulator caches every page on first use
@@ -326,65 +323,127 @@ def main() -> None:
                 results[(client, c)].append(measure(client, c))
                 print(".", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    return results
 
-    def med(cfg: tuple[str, int], key: str) -> float:
+
+def _table(
+    args: argparse.Namespace, latency_ms: float, results: dict[Config, list[dict[str, Any]]]
+) -> str:
+    expected_requests = max(1, math.ceil(args.orders / args.page_size))
+
+    def med(cfg: Config, key: str) -> float:
         return Summary.of([r[key] for r in results[cfg]]).median
 
-    def rps(cfg: tuple[str, int]) -> Summary:
-        return Summary.of([r["requests"] / r["wall"] for r in results[cfg]])
-
-    print_machine()
-    print(
-        f"# {args.orders:,} orders, pages of {args.page_size} ({expected_requests} requests per "
-        f"walk), {args.reps} repetitions; emulator in its own process (fast mode, "
-        f"{f'{args.latency_ms:g} ms latency' if args.latency_ms else 'no added latency'}); "
-        f"hand-written loops parse with {'json' if args.stdlib_json else 'orjson'}.loads; "
-        f"{time.monotonic() - started:.0f} s in all"
-    )
-    print()
-    seq = rps(("requests", 1)).median if ("requests", 1) in results else 0.0
     rows = []
-    for client, c in sorted(configs, key=lambda cfg: (cfg[1], CLIENTS.index(cfg[0]))):
+    for client, c in sorted(results, key=lambda cfg: (cfg[1], CLIENTS.index(cfg[0]))):
         cfg = (client, c)
-        speed = rps(cfg)
-        floor = rps(("aiohttp", c)).median if ("aiohttp", c) in results else 0.0
+        speed = Summary.of([r["rps"] for r in results[cfg]])
+        vs_floor = _ratio_summary(results, cfg, ("aiohttp", c), "rps")
+        vs_seq = _ratio_summary(results, cfg, ("requests", 1), "rps")
         per_k = 1000 / expected_requests
         rows.append(
             [
+                f"{latency_ms:g}",
                 client,
                 str(c),
                 speed.fmt(0),
                 f"{speed.median * args.orders / expected_requests:,.0f}",
-                ratio(speed.median, floor) if floor else "–",
-                ratio(speed.median, seq) if seq else "–",
-                f"{med(cfg, 'cpu') * per_k:.2f}",
+                vs_floor.fmt(2) + "×" if vs_floor else "–",
+                f"{vs_seq.median:.2f}×" if vs_seq else "–",
+                f"{med(cfg, 'cpu_per_order') * 1e6:.1f}",
                 f"{med(cfg, 'peak_rss_mb'):.0f} (+{med(cfg, 'rss_growth_mb'):.0f})",
                 f"{med(cfg, 'server_cpu') * per_k:.2f}",
             ]
         )
-    print(
-        table(
-            [
-                "client",
-                "conc.",
-                "requests/s median (min–max)",
-                "orders/s",
-                "vs aiohttp",
-                "vs requests",
-                "client CPU s /1k req",
-                "client peak RSS MiB (walk)",
-                "server CPU s /1k req",
-            ],
-            rows,
-        )
+    return table(
+        [
+            "latency ms",
+            "client",
+            "conc.",
+            "requests/s median (min–max)",
+            "orders/s",
+            "vs aiohttp (min–max)",
+            "vs requests",
+            "client CPU ms /1k orders",
+            "client peak RSS MiB (walk)",
+            "server CPU s /1k req",
+        ],
+        rows,
     )
+
+
+#: (label, latency ms, concurrency, measure, "ge"/"le", target) of issue 12's table
+TARGETS = (
+    ("typed walk vs raw aiohttp+orjson loop, 20 ms, conc. 8", 20.0, 8, "rps", "ge", 0.9),
+    ("typed walk vs raw aiohttp+orjson loop, 50 ms, conc. 32", 50.0, 32, "rps", "ge", 0.9),
+    ("typed walk CPU per order vs the raw loop, 0 ms, conc. 8", 0.0, 8, "cpu_per_order", "le", 2.5),
+    ("typed walk CPU per order vs the raw loop, 0 ms, conc. 1", 0.0, 1, "cpu_per_order", "le", 2.5),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=20_000)
+    parser.add_argument("--page-size", type=int, default=50)
+    parser.add_argument("--reps", type=int, default=3, help="repetitions (median of them)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--clients", nargs="+", default=list(DEFAULT_CLIENTS), choices=CLIENTS)
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        nargs="+",
+        default=[0.0, 20.0, 50.0],
+        help="the emulator answers this late (one emulator process per value)",
+    )
+    parser.add_argument("--stdlib-json", action="store_true", help="json.loads in the loops")
+    parser.add_argument("--worker", choices=CLIENTS, help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+
+    started = time.monotonic()
+    check_credentials()
+    by_latency = {latency: _walks(args, latency) for latency in args.latency_ms}
+    expected_requests = max(1, math.ceil(args.orders / args.page_size))
+    print_machine()
+    print(
+        f"# {args.orders:,} orders, pages of {args.page_size} ({expected_requests} requests per "
+        f"walk), {args.reps} repetitions; emulator in its own process (fast mode, "
+        f"latency {', '.join(f'{v:g}' for v in args.latency_ms)} ms); "
+        f"hand-written loops parse with {'json' if args.stdlib_json else 'orjson'}.loads; "
+        f"{time.monotonic() - started:.0f} s in all"
+    )
+    for latency, results in by_latency.items():
+        print()
+        print(_table(args, latency, results))
     print()
     print(
-        "vs aiohttp: requests/s over the hand-written aiohttp loop at the same concurrency; "
-        "vs requests: over the sequential requests loop. CPU seconds are user + system time "
-        "of the process during the walk (imports excluded); peak RSS includes the interpreter "
-        "and imports, (+N) is its growth during the walk."
+        "vs aiohttp: requests/s over the hand-written aiohttp loop at the same concurrency, "
+        "the ratio taken in each repetition (side by side), median (min–max); vs requests: "
+        "over the sequential requests loop. CPU is user + system time of the client process "
+        "during the walk (imports excluded); peak RSS includes the interpreter and imports, "
+        "(+N) is its growth during the walk."
     )
+    rows = []
+    for label, latency, c, key, sense, target in TARGETS:
+        measured = by_latency.get(latency)
+        found = _ratio_summary(measured, ("sdk", c), ("aiohttp", c), key) if measured else None
+        if found is None:
+            rows.append([label, f"{'≥' if sense == 'ge' else '≤'} {target}×", "not run", "–"])
+            continue
+        met = found.median >= target if sense == "ge" else found.median <= target
+        rows.append(
+            [
+                label,
+                f"{'≥' if sense == 'ge' else '≤'} {target}×",
+                found.fmt(2) + "×",
+                "met" if met else "NOT met",
+            ]
+        )
+    print()
+    print(table(["target (issue 12)", "target", "measured median (min–max)", ""], rows))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Run every benchmark with its default settings, one after the other (``make bench``).
 
     pip install -e '.[bench]'        # once: httpx, requests, pydantic, psutil, pyinstrument
-    python benchmarks/run_all.py [--only overhead transport structuring list_walk memory]
+    python benchmarks/run_all.py [--only overhead transport structuring list_walk memory sync]
                                  [--out FILE]
 
 Each script prints its own table (Markdown) and the ratios against the baselines it
@@ -26,8 +26,9 @@ SCRIPTS = {
     "structuring": "bench_structuring.py",
     "list_walk": "bench_list_walk.py",
     "memory": "bench_memory.py",
+    "sync": "bench_sync.py",
 }
-NEEDED = ("httpx", "requests", "pydantic", "psutil", "xportcn_async")
+NEEDED = ("httpx", "requests", "pydantic", "msgspec", "psutil", "xportcn_async")
 
 
 def main() -> int:
