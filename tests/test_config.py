@@ -62,6 +62,12 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XPORTCN_ACCESS_SECRET")
     with pytest.raises(ConfigurationError, match="XPORTCN_ACCESS_SECRET"):
         XportcnClient.from_env()
+    monkeypatch.delenv("XPORTCN_USER_ID")
+    monkeypatch.delenv("XPORTCN_ACCESS_KEY")
+    with pytest.raises(ConfigurationError) as caught:  # every missing one, in one message
+        XportcnClient.from_env()
+    for var in ("XPORTCN_ACCESS_KEY", "XPORTCN_ACCESS_SECRET", "XPORTCN_USER_ID"):
+        assert var in str(caught.value)
 
 
 def test_secret_not_in_repr_or_str() -> None:

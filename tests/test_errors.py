@@ -159,3 +159,12 @@ def test_retry_after_http_date() -> None:
         decode_response(429, headers, b"")
     assert info.value.retry_after is not None
     assert 25 <= info.value.retry_after <= 31
+
+
+def test_messages_have_single_spaces_and_no_repeated_http_status() -> None:
+    from xportcn_async.errors import APIError
+
+    assert str(APIError("HTTP 404", http_status=404)) == "HTTP 404"
+    text = str(APIError("  bad \n gateway  ", code=502, request_id="r1", http_status=502))
+    assert text == "r1: code 502 bad gateway (HTTP 502)"
+    assert "  " not in str(APIError("", code=500, request_id="r2", http_status=500))

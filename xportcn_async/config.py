@@ -147,11 +147,12 @@ class ClientConfig:
         """Build a config from ``XPORTCN_ACCESS_KEY``, ``XPORTCN_ACCESS_SECRET``,
         ``XPORTCN_USER_ID`` and (optional) ``XPORTCN_BASE_URL``.
 
-        Keyword arguments override the environment. A missing variable raises
-        :class:`ConfigurationError` naming it.
+        Keyword arguments override the environment. Missing variables raise one
+        :class:`ConfigurationError` naming every one of them.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
+        missing: list[str] = []
         for field, var in (
             ("access_key", ENV_ACCESS_KEY),
             ("access_secret", ENV_ACCESS_SECRET),
@@ -160,8 +161,14 @@ class ClientConfig:
             if field in overrides:
                 continue
             if not env.get(var):
-                raise ConfigurationError(f"{field} is not set: export {var}")
-            values[field] = env[var]
+                missing.append(var)
+            else:
+                values[field] = env[var]
+        if missing:
+            names = ", ".join(missing)
+            raise ConfigurationError(
+                f"credentials not set: {names} (export {' '.join(f'{v}=…' for v in missing)})"
+            )
         if "base_url" not in overrides and env.get(ENV_BASE_URL):
             values["base_url"] = env[ENV_BASE_URL]
         values.update(overrides)

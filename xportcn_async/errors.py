@@ -173,8 +173,9 @@ class APIError(XportcnError):
             parts.append(f"[{self.endpoint}]")
         if self.code is not None:
             parts.append(f"code {self.code}")
-        parts.append(self.msg or "(no message)")
-        if self.http_status is not None:
+        msg = " ".join(str(self.msg or "").split()) or "(no message)"
+        parts.append(msg)
+        if self.http_status is not None and f"HTTP {self.http_status}" not in msg:
             parts.append(f"(HTTP {self.http_status})")
         return " ".join(parts)
 

@@ -404,7 +404,8 @@ async def test_storage_failures_are_one_line_and_exit_8(
         "sync", "orders", "--db", str(db), "--since", since(server), srv=server
     )
     assert "Traceback" not in err
-    # A folder is refused by the option's own check (usage, exit 2); the rest are storage.
-    assert code == (2 if where == "a folder" else 8), err
+    # A folder, or a --db in a folder that does not exist, is refused by the option's own
+    # checks (usage, exit 2); not a database is storage (exit 8).
+    assert code == (8 if where == "not a database" else 2), err
     if code == 8:
         assert err.startswith("error: storage:")

@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
+import traceback
 from datetime import datetime
 from typing import Any, NoReturn
 
 try:
     import click
     from rich.console import Console
+    from rich.logging import RichHandler
+    from rich.markup import escape
 except ImportError as exc:  # pragma: no cover - depends on the installed extras
     raise SystemExit(
         f"the xportcn command needs the 'cli' extra: pip install 'xportcn-async[cli]' ({exc})"
@@ -71,12 +75,23 @@ def parse_date(value: str | None, *, option: str) -> datetime | None:
 
 def fail(code: int, message: str) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
+    message = escape(re.sub(r"\s+", " ", message.strip()))  # one line; "[key]" is text
     stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     sys.exit(code)
 
 
-def run(coro: Any) -> Any:
-    """Run a coroutine, turning the SDK's errors into one-line messages and exit codes."""
+#: Appended to a failure of a command that resumes from its checkpoint.
+RESUME_HINT = "; run the same command again to resume (committed pages are kept)"
+
+
+def run(coro: Any, *, resumable: bool = False) -> Any:
+    """Run a coroutine, turning the SDK's errors into one-line messages and exit codes.
+
+    ``resumable``: the command checkpoints its work, so a failure of the server, the
+    network or the disk says that running it again resumes. Anything else is a bug: its
+    traceback is shown in full, with a request to report it (exit 1).
+    """
+    hint = RESUME_HINT if resumable else ""
     try:
         return asyncio.run(coro)
     except KeyboardInterrupt:
@@ -88,25 +103,67 @@ def run(coro: Any) -> Any:
     except ConfigurationError as exc:
         fail(EXIT_CONFIG, str(exc))
     except StorageError as exc:
-        fail(EXIT_STORAGE, f"storage: {exc}")
+        fail(EXIT_STORAGE, f"storage: {exc}{hint}")
     except AuthenticationError as exc:
         fail(EXIT_AUTH, f"authentication refused: {exc}")
     except TransportError as exc:
-        fail(EXIT_UNREACHABLE, f"cannot reach the server: {exc}")
+        fail(EXIT_UNREACHABLE, f"cannot reach the server: {exc}{hint}")
     except XportcnError as exc:
-        fail(EXIT_API, str(exc))
+        fail(EXIT_API, f"{exc}{hint}")
+    except OSError as exc:  # the output file or the disk, not the SDK
+        fail(EXIT_STORAGE, f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ") + hint)
+    except Exception:
+        traceback.print_exc()
+        stderr.print(
+            "[bold red]error:[/] this is a bug in xportcn-async, not something you did: please "
+            "report it with the traceback above at https://github.com/xportcn/xportcn-async/issues",
+            highlight=False,
+        )
+        sys.exit(EXIT_BUG)
+
+
+def configure_logging(verbose: int) -> None:
+    """SDK logs on stderr through the rich console (above a live progress bar).
+
+    ``0``: errors, and what puts completeness at risk (always); ``1``: warnings (retries);
+    ``2``: debug (every request). Called by the group and by each command's ``-v``.
+    """
+    level = {0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG)
+    sdk_logger = logging.getLogger("xportcn_async")
+    if not any(isinstance(h, RichHandler) for h in sdk_logger.handlers):
+        handler = RichHandler(console=stderr, show_path=False, markup=False, rich_tracebacks=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        sdk_logger.addHandler(handler)
+    sdk_logger.setLevel(level)
+    # What puts completeness at risk is always shown, whatever the verbosity.
+    logging.getLogger("xportcn_async.integrity").setLevel(min(level, logging.WARNING))
+
+
+def _verbosity(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    if value:
+        meta = ctx.find_root().meta
+        meta["xportcn.verbose"] = max(meta.get("xportcn.verbose", 0), value)
+        configure_logging(meta["xportcn.verbose"])
+
+
+def verbose_option(command: Any) -> Any:
+    """``-v`` / ``-vv`` on a subcommand (``xportcn sync orders -v``), like on ``xportcn``."""
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_verbosity,
+        help="Log retries (-v) and every request (-vv).",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xportcn-async")
 @click.option("-v", "--verbose", count=True, help="Log retries (-v) and every request (-vv).")
-def main(verbose: int) -> None:
-    """Xportcn KA Open API tools: bulk order sync, exports and a local emulator."""
-    level = {0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    sdk_logger = logging.getLogger("xportcn_async")
-    sdk_logger.addHandler(handler)
-    sdk_logger.setLevel(level)
-    # What puts completeness at risk is always shown, whatever the verbosity.
-    logging.getLogger("xportcn_async.integrity").setLevel(min(level, logging.WARNING))
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
+    """Xportcn KA Open API tools: bulk order sync, exports, doctor and a local emulator."""
+    ctx.meta["xportcn.verbose"] = verbose
+    configure_logging(verbose)

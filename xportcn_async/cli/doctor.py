@@ -23,7 +23,16 @@ from ..doctor import (
     Status,
     diagnose_env,
 )
-from ._app import EXIT_API, EXIT_AUTH, EXIT_CONFIG, EXIT_OK, EXIT_UNREACHABLE, main, run
+from ._app import (
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_CONFIG,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    main,
+    run,
+    verbose_option,
+)
 
 #: The verdict → the exit code (the codes every ``xportcn`` command uses, see ``_app``).
 EXIT_CODES = {
@@ -121,6 +130,7 @@ def render(report: DoctorReport, console: Console) -> None:
 
 
 @main.command("doctor")
+@verbose_option
 @click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
 @click.option(
     "--path",

@@ -6,10 +6,11 @@ import sys
 
 import click
 
-from ._app import EXIT_OK, main
+from ._app import EXIT_CONFIG, EXIT_OK, fail, main, verbose_option
 
 
 @main.command("emulator")
+@verbose_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
 @click.option("--orders", "n_orders", type=click.IntRange(min=0), default=2000, show_default=True)
@@ -31,3 +32,9 @@ def emulator_command(
         run(host=host, port=port, orders=n_orders, seed=seed, faults=faults, fast=fast)
     except KeyboardInterrupt:
         sys.exit(EXIT_OK)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        fail(
+            EXIT_CONFIG,
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+            "(choose another with --port, or --port 0 for a free one)",
+        )

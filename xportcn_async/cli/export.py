@@ -16,11 +16,12 @@ from typing import IO, Any
 import click
 import orjson
 
+from ..errors import StorageError
 from ..models.alibaba import AlibabaOrderStatus
 from ..models.taobao import TaobaoOrderStatus
 from ..serde import CHINA_TZ
 from ..sync import SQLiteStore
-from ._app import main, run
+from ._app import main, run, verbose_option
 
 
 @main.group()
@@ -129,6 +130,21 @@ def export_row(row: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _stored_order(row: dict[str, Any]) -> Any:
+    """The stored ``raw_json`` parsed: what the JSON outputs carry as ``"order"``.
+
+    Parsed rather than pasted in, so that a damaged row cannot make the output invalid
+    JSON: it stops the export with a one-line storage error naming the order instead.
+    """
+    try:
+        return orjson.loads(row["raw_json"])
+    except (orjson.JSONDecodeError, TypeError):
+        raise StorageError(
+            f"order {row['platform']}/{row['id']}: its stored raw_json is not JSON "
+            "(the database is damaged: sync it again or restore it)"
+        ) from None
+
+
 Writer = Callable[[list[dict[str, Any]]], None]
 
 
@@ -153,7 +169,7 @@ def _writer(fmt: str, output: IO[str]) -> tuple[Writer, Callable[[], None]]:
         nonlocal first
         for row in rows:
             doc = export_row(row)
-            doc["order"] = orjson.Fragment(row["raw_json"])
+            doc["order"] = _stored_order(row)
             text = orjson.dumps(doc).decode()
             if fmt == "jsonl":
                 output.write(text + "\n")
@@ -169,6 +185,7 @@ def _writer(fmt: str, output: IO[str]) -> tuple[Writer, Callable[[], None]]:
 
 
 @orders.command("export")
+@verbose_option
 @click.option(
     "--db",
     required=True,
@@ -191,7 +208,12 @@ def _writer(fmt: str, output: IO[str]) -> tuple[Writer, Callable[[], None]]:
     help="Only these statuses (repeatable): a Taobao name or code (WAIT_SELLER_SEND_GOODS "
     "or 10) or a 1688 status (waitsellersend).",
 )
-@click.option("--platform", type=click.Choice(["taobao", "alibaba"]), default=None)
+@click.option(
+    "--platform",
+    type=click.Choice(["taobao", "alibaba"]),
+    default=None,
+    help="Only this platform's orders (default: both).",
+)
 @click.option(
     "--output",
     "-o",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -16,10 +19,13 @@ from rich.table import Table
 from ..client import XportcnClient
 from ..config import ClientConfig
 from ..errors import ConfigurationError
+from ..options import RetryPolicy
 from ..serde import CHINA_TZ
 from ..sync import SQLiteStore, SyncStats, sync_orders
 from ..sync.records import AmountUnit
-from ._app import EXIT_CONFIG, EXIT_INCOMPLETE, fail, main, parse_date, run, stderr
+from ._app import EXIT_CONFIG, EXIT_INCOMPLETE, fail, main, parse_date, run, stderr, verbose_option
+
+T = TypeVar("T")
 
 
 @main.group()
@@ -35,11 +41,11 @@ class _ProgressView:
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
-            TextColumn("windows {task.completed}/{task.total}"),
-            TextColumn("{task.fields[pages]} pages"),
-            TextColumn("{task.fields[orders]} orders"),
-            TextColumn("{task.fields[rate]:.0f} orders/s"),
-            TextColumn("{task.fields[retries]} retries"),
+            TextColumn(
+                "windows {task.completed}/{task.total} · pages {task.fields[pages]} · "
+                "orders {task.fields[orders]} · {task.fields[rate]:.0f}/s · "
+                "retries {task.fields[retries]}"
+            ),
             TimeElapsedColumn(),
             console=stderr,
             disable=not enabled,
@@ -140,6 +146,40 @@ async def _sync(
     return results
 
 
+async def _cleaning_up(db: str, work: Awaitable[T]) -> T:
+    """Await ``work``; if it fails and ``db`` did not exist before, remove what it left
+    (an empty database file) unless something was committed to it."""
+    path = Path(db)
+    created = not _exists(path)
+    try:
+        return await work
+    except BaseException:
+        if created:
+            _remove_database(path)
+        raise
+
+
+def _exists(path: Path) -> bool:
+    return path.exists()
+
+
+def _remove_database(path: Path) -> None:
+    """Delete a database this run created, if nothing was committed to it (and its -wal/-shm)."""
+    if path.exists():
+        try:
+            with contextlib.closing(sqlite3.connect(path)) as conn:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                for table in ("orders", "sync_state"):
+                    if table in tables:
+                        query = f"SELECT EXISTS (SELECT 1 FROM {table})"  # noqa: S608
+                        if conn.execute(query).fetchone()[0]:
+                            return  # something is committed: keep it, a rerun resumes
+        except sqlite3.Error:
+            return  # not ours to judge: leave it
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _print_results(results: Sequence[SyncStats], as_json: bool) -> None:
     if as_json:
         doc: Any = (
@@ -180,6 +220,7 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
 
 
 @sync.command("orders")
+@verbose_option
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file.")
 @click.option("--platform", type=_PLATFORM_CHOICE, default="taobao", show_default=True)
 @click.option("--since", help="Start of the creation-time range (China time unless an offset).")
@@ -208,6 +249,13 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
     help="Discard the saved sync state first (e.g. when it is damaged); stored orders stay.",
 )
 @click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(min=1, max=20),
+    default=3,
+    show_default=True,
+    help="Attempts per request (the first and its retries) before the run stops.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
 def sync_orders_command(
     db: str,
@@ -223,6 +271,7 @@ def sync_orders_command(
     allow_incomplete: bool,
     reset_checkpoint: bool,
     base_url: str | None,
+    max_attempts: int,
     as_json: bool,
 ) -> None:
     """Copy every order into a SQLite file; run again to continue incrementally.
@@ -232,34 +281,50 @@ def sync_orders_command(
     """
     begin = parse_date(since, option="--since")
     end = parse_date(until, option="--until")
+    now = datetime.now(CHINA_TZ)
+    if begin is not None and begin >= now:
+        raise click.BadParameter(f"{since!r} is in the future", param_hint="--since")
+    if begin is not None and end is not None and end <= begin:
+        raise click.BadParameter(f"{until!r} is not after --since {since!r}", param_hint="--until")
+    if end is not None and begin is None and end > now:
+        raise click.BadParameter(f"{until!r} is in the future", param_hint="--until")
+    folder = Path(db).expanduser().parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"the folder {str(folder)!r} does not exist", param_hint="--db")
     overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    overrides["retry"] = RetryPolicy(attempts=max_attempts)
     try:
         config = ClientConfig.from_env(**overrides)
     except ConfigurationError as exc:
         fail(EXIT_CONFIG, str(exc))
     platforms = ["taobao", "alibaba"] if platform == "all" else [platform]
     results = run(
-        _sync(
-            config,
+        _cleaning_up(
             db,
-            platforms,
-            since=begin,
-            until=end,
-            page_size=page_size,
-            concurrency=concurrency,
-            window=timedelta(hours=window_hours),
-            lookback=timedelta(days=lookback_days),
-            refresh_open=refresh_open,
-            alibaba_amount_unit="fen" if alibaba_amount_unit == "fen" else "yuan",
-            show_progress=not as_json and sys.stderr.isatty(),
-            reset_checkpoint=reset_checkpoint,
-        )
+            _sync(
+                config,
+                db,
+                platforms,
+                since=begin,
+                until=end,
+                page_size=page_size,
+                concurrency=concurrency,
+                window=timedelta(hours=window_hours),
+                lookback=timedelta(days=lookback_days),
+                refresh_open=refresh_open,
+                alibaba_amount_unit="fen" if alibaba_amount_unit == "fen" else "yuan",
+                show_progress=not as_json and sys.stderr.isatty(),
+                reset_checkpoint=reset_checkpoint,
+            ),
+        ),
+        resumable=True,
     )
     _print_results(results, as_json)
     _check_complete(results, allow_incomplete)
 
 
 @main.command("demo")
+@verbose_option
 @click.option("--db", default="demo.sqlite", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--orders", "n_orders", type=click.IntRange(min=1), default=5000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)

@@ -30,6 +30,7 @@ out (``xportcn sync orders --reset-checkpoint``).
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -227,16 +228,33 @@ class SQLiteStore:
             raise StorageError(f"{self.path}: {_storage_reason(exc)}", path=str(self.path)) from exc
 
     def _connect_read_only(self) -> sqlite3.Connection:
-        """``mode=ro``; on a read-only location, where SQLite cannot create the WAL's
-        shared-memory file, ``immutable=1`` (the file is then assumed not to change while
-        it is read: true of a file nobody may write)."""
+        """Open the file with SQLite's ``mode=ro``, or ``immutable=1`` where that cannot work.
+
+        A read-only connection to a WAL database needs the WAL index (the ``-shm`` file)
+        and creates it when missing. Where it cannot (a read-only folder), ``mode=ro``
+        fails and the file is opened ``immutable=1`` instead: SQLite then reads the main
+        file without locks or WAL index, assuming nobody writes it meanwhile. When this
+        user may not write the file (``chmod 0444``) and no ``-wal`` file exists,
+        ``immutable=1`` is used directly: ``mode=ro`` would leave a ``-shm`` file as
+        read-only as the database next to it, and a later ``xportcn sync orders`` on the
+        file made writable again would fail on it. A ``-wal`` file holding changes that
+        are not yet in the main file cannot be read ``immutable=1`` (its rows would be
+        silently missing): that is a :class:`StorageError` saying what to do.
+        """
         if not self.path.is_file():
-            raise StorageError(f"{self.path}: no such file", path=str(self.path))
+            raise StorageError(
+                f"{self.path}: no such file (a read-only store is never created)",
+                path=str(self.path),
+            )
         uri = self.path.resolve().as_uri()
         try:
-            conn = sqlite3.connect(
-                f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-            )
+            wal_size: int | None = Path(f"{self.path}-wal").stat().st_size
+        except OSError:  # no -wal file (or none this user may see)
+            wal_size = None
+        if wal_size is None and _is_wal_file(self.path) and not _writable(self.path):
+            return _connect_uri(f"{uri}?mode=ro&immutable=1")
+        try:
+            conn = _connect_uri(f"{uri}?mode=ro")
             try:
                 conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except BaseException:
@@ -246,9 +264,15 @@ class SQLiteStore:
         except sqlite3.OperationalError as exc:
             if "unable to open" not in str(exc) and "readonly" not in str(exc):
                 raise
-        return sqlite3.connect(
-            f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False
-        )
+            if wal_size:
+                raise StorageError(
+                    f"{self.path}: its -wal file holds changes not yet in the database, "
+                    "which SQLite cannot read from this read-only location (it cannot create "
+                    "the -shm file): make the folder writable, or run 'xportcn sync orders' "
+                    "on it once where it is writable",
+                    path=str(self.path),
+                ) from exc
+        return _connect_uri(f"{uri}?mode=ro&immutable=1")
 
     def _open_sync(self) -> None:
         if self.read_only:
@@ -598,6 +622,25 @@ class _Transaction:
 
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         self._conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process (its effective user) may write ``path``."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _is_wal_file(path: Path) -> bool:
+    """Whether the file's SQLite header says WAL mode (header bytes 18 and 19 are 2)."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
 
 
 def _storage_reason(exc: sqlite3.Error) -> str:
