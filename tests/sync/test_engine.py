@@ -295,3 +295,23 @@ async def test_a_failing_save_stops_the_sync_keeps_what_was_committed_and_resume
             stats = await sync_orders(xp, store, begin=begin, page_size=20, concurrency=4)
     assert stats.resumed
     assert {r[1] for r in db_orders(db)} == server.ids()
+
+
+async def test_a_checkpoint_that_does_not_match_the_arguments_is_said_not_silently_dropped(
+    server: OrderServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "orders.sqlite"
+    begin = datetime.now(CHINA_TZ) - timedelta(days=21)
+    async with client_for(server) as xp:
+        failing = _FailingStore(db, fail_at=3)
+        async with failing:
+            with pytest.raises(StorageError):
+                await sync_orders(xp, failing, begin=begin, page_size=20)
+        async with SQLiteStore(db) as store:
+            caplog.clear()
+            other = await sync_orders(
+                xp, store, begin=begin, page_size=25, end=begin + timedelta(days=1)
+            )
+    warned = [r.getMessage() for r in caplog.records if "does not match" in r.getMessage()]
+    assert not other.resumed
+    assert len(warned) == 1 and "--reset-checkpoint" in warned[0] and "page size 20" in warned[0]

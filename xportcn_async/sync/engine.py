@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import ConfigurationError
-from ..pagination import AsyncPager, IncompleteWindow
+from ..pagination import AsyncPager, IncompleteWindow, integrity_logger
 from ..serde import CHINA_TZ
 from .records import FINAL_STATUSES, PLATFORMS, AmountUnit, alibaba_record
 from .store import OrderRecord, OrderStore
@@ -150,6 +150,19 @@ async def sync_orders(
         )
         if same_range and checkpoint.get("page_size") == page_size:
             resume = checkpoint
+        else:
+            # Shown at any verbosity: the unfinished run's range is walked again only by a
+            # run with its arguments; what it stored stays.
+            integrity_logger.warning(
+                "%s: the saved, unfinished sync (%s .. %s, page size %s) does not match these "
+                "arguments: starting a new sync instead of resuming it (orders already "
+                "stored are kept). To resume it, run again with its --since/--until/"
+                "--page-size; to drop it for good, --reset-checkpoint",
+                platform,
+                checkpoint.get("begin"),
+                checkpoint.get("end"),
+                checkpoint.get("page_size"),
+            )
     if resume is None and begin is None:
         if state.synced_until is not None:
             begin = state.synced_until - lookback
