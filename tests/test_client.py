@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import ACCESS_KEY, ACCESS_SECRET, USER_ID, SigServer, envelope, json_response
-from xportcn_async import ServerError, XportcnClient
+from xportcn_async import RetryPolicy, ServerError, XportcnClient
 
 
 async def test_secret_not_in_logs_or_errors(
@@ -123,3 +123,41 @@ async def test_raw_request_returns_the_envelope(
     rec = sig_server.requests[0]
     assert rec.method == "POST" and rec.query == {"a": "1"}
     assert rec.headers["content-type"] == "application/json"
+
+
+async def test_trace_configs_see_each_attempt_with_its_operation_and_request_id() -> None:
+    from types import SimpleNamespace
+
+    from xportcn_async import Attempt, ConfigurationError
+    from xportcn_async.testing import Emulator, FaultPlan, FaultRule
+
+    seen: list[tuple[str, int, int | None, str | None]] = []
+
+    async def on_request_end(
+        session: aiohttp.ClientSession, ctx: SimpleNamespace, params: object
+    ) -> None:
+        attempt = ctx.trace_request_ctx
+        assert isinstance(attempt, Attempt)
+        seen.append((attempt.operation, attempt.number, attempt.http_status, attempt.request_id))
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    tracing = aiohttp.TraceConfig()
+    tracing.on_request_end.append(on_request_end)
+    flaky = FaultPlan(endpoints={"taobao.orders.list": FaultRule(script=("server_error", "ok"))})
+    async with Emulator(orders=10, faults=flaky) as emu:
+        async with XportcnClient(
+            **emu.credentials,
+            base_url=emu.base_url,
+            retry=RetryPolicy(sleep=no_sleep),
+            trace_configs=[tracing],
+        ) as xp:
+            raw = await xp.with_raw_response.taobao.orders.list(page_num=1, page_size=5)
+        with pytest.raises(ConfigurationError, match="trace_configs"):
+            async with aiohttp.ClientSession() as session:
+                XportcnClient(**emu.credentials, session=session, trace_configs=[tracing])
+    (op1, n1, status1, id1), (op2, n2, status2, id2) = seen
+    assert (op1, n1, status1) == ("taobao.orders.list", 1, 503)
+    assert (op2, n2, status2, id2) == ("taobao.orders.list", 2, 200, raw.request_id)
+    assert id1 is not None and id1 != id2

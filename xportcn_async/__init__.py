@@ -41,7 +41,7 @@ from .models import (
 from .options import RequestOptions, RetryPolicy
 from .pagination import AsyncPager, PaginationError
 from .signing import Clock, make_nonce, sign
-from .transport import Envelope, RawResponse
+from .transport import Attempt, Envelope, RawResponse, current_attempt
 from .webhooks import MessageReceiver, message_handler, parse_message
 
 __version__ = "0.1.0"
@@ -55,6 +55,7 @@ __all__ = [
     "AlibabaOrderPreview",
     "AlibabaOrderStatus",
     "AsyncPager",
+    "Attempt",
     "AuthenticationError",
     "CargoParam",
     "ClientConfig",
@@ -87,6 +88,7 @@ __all__ = [
     "XportcnClient",
     "XportcnError",
     "__version__",
+    "current_attempt",
     "make_nonce",
     "message_handler",
     "parse_message",

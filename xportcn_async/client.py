@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, NoReturn
 
@@ -23,7 +23,7 @@ from .resources import (
     WmsResource,
 )
 from .signing import Clock, Signer, SigningMiddleware, sign
-from .transport import Envelope, RawResponse, Transport, raw_capture
+from .transport import Envelope, RawResponse, Transport, raw_capture, read_in_request
 
 __all__ = ["RawResponseClient", "XportcnClient"]
 
@@ -36,11 +36,16 @@ class XportcnClient:
         async with XportcnClient(access_key="…", access_secret="…", user_id="…") as xp:
             page = await xp.taobao.orders.list(page_num=1, page_size=50)
 
-    Every request carries the five signed system headers (added by an aiohttp
-    client middleware, once per attempt, retries included). Pass ``session=``
-    to use your own :class:`aiohttp.ClientSession`; the client then leaves it
-    open. Pass ``config=`` (a :class:`ClientConfig`) instead of keyword options
-    to share one configuration between clients.
+    Every request carries the five signed system headers (fresh for every attempt,
+    retries included). Pass ``session=`` to use your own :class:`aiohttp.ClientSession`;
+    the client then leaves it open. Pass ``config=`` (a :class:`ClientConfig`) instead of
+    keyword options to share one configuration between clients.
+
+    ``trace_configs=`` (:class:`aiohttp.TraceConfig`) are given to the session the client
+    makes: one ``on_request_start``/``on_request_end`` per attempt, with the
+    :class:`~xportcn_async.transport.Attempt` (operation key, attempt number, then HTTP
+    status and request id) as ``trace_config_ctx.trace_request_ctx``.
+    :mod:`xportcn_async.otel` builds one for OpenTelemetry.
 
     Resource groups: ``address``, ``logistics``, ``alibaba.products``,
     ``alibaba.orders``, ``alibaba.after_sales``, ``taobao.products``,
@@ -68,7 +73,14 @@ class XportcnClient:
         create_recovery: CreateRecovery = "report",
         config: ClientConfig | None = None,
         session: aiohttp.ClientSession | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
+        if session is not None and trace_configs:
+            raise ConfigurationError(
+                "trace_configs= applies to the session the client makes; with session=, "
+                "give them to your aiohttp.ClientSession(trace_configs=...)"
+            )
+        self._trace_configs = tuple(trace_configs)
         self._session: aiohttp.ClientSession | None = None
         self._owns_session = session is None
         if config is None:
@@ -189,10 +201,14 @@ class XportcnClient:
         """Build a client from ``XPORTCN_ACCESS_KEY``, ``XPORTCN_ACCESS_SECRET``,
         ``XPORTCN_USER_ID`` and ``XPORTCN_BASE_URL``; keyword options override them.
 
-        ``session=`` is passed to the client; every other option goes to :class:`ClientConfig`.
+        ``session=`` and ``trace_configs=`` are passed to the client; every other option goes
+        to :class:`ClientConfig`.
         """
         session = options.pop("session", None)
-        return cls(config=ClientConfig.from_env(**options), session=session)
+        trace_configs = options.pop("trace_configs", ())
+        return cls(
+            config=ClientConfig.from_env(**options), session=session, trace_configs=trace_configs
+        )
 
     def __repr__(self) -> str:
         key = self.config.access_key
@@ -217,6 +233,10 @@ class XportcnClient:
                 timeout=aiohttp.ClientTimeout(
                     total=self.config.total_timeout, connect=self.config.connect_timeout
                 ),
+                # The answer is read inside aiohttp's request, so trace callbacks at its end
+                # see the request id (transport.read_in_request).
+                middlewares=(read_in_request,),
+                trace_configs=list(self._trace_configs) or None,
             )
         return self._session
 

@@ -45,12 +45,15 @@ from .options import RequestOptions, RetryPolicy
 from .signing import Clock, SigningMiddleware
 
 __all__ = [
+    "Attempt",
     "Envelope",
     "RateLimiter",
     "RawResponse",
     "Transport",
+    "current_attempt",
     "decode_response",
     "error_class_for",
+    "read_in_request",
 ]
 
 T = TypeVar("T")
@@ -559,8 +562,8 @@ class _Attempt:
             await t._limiter.acquire()
         # Signed last: the five system headers win over an extra header of the same name.
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **t._signer.headers()}
-        started = time.perf_counter()
-        clock_corrected = False
+        exchange = _Exchange(self, Attempt(self.label, number, self.method, self.url))
+        token = _exchange.set(exchange)
         try:
             async with t._session().request(
                 self.method,
@@ -570,45 +573,38 @@ class _Attempt:
                 headers=headers,
                 timeout=self.timeout,
                 auto_decompress=False,
+                trace_request_ctx=exchange.attempt,
             ) as resp:
-                clock_corrected = t._clock.observe_date_header(resp.headers.get("Date"))
-                raw = await self._read(resp)
-                status = resp.status
-                resp_headers: Mapping[str, str] = resp.headers
+                if exchange.outcome is None:  # a session of yours: read after aiohttp's request
+                    await exchange.complete(resp)
         except ResponseDecodeError as exc:  # too large, or a compression it cannot undo
-            self._log(number, started, "-", error=type(exc).__name__)
+            exchange.log("-", error=type(exc).__name__)
             raise
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             # Nothing was written to the server: safe to retry even a create.
-            self._log(number, started, "-", error=type(exc).__name__)
+            exchange.log("-", error=type(exc).__name__)
             reason = self._timeout_reason(exc) or str(exc)
             raise TransportError(
                 f"[{self.label}] cannot connect: {reason}", endpoint=self.label, request_sent=False
             ) from exc
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            self._log(number, started, "-", error=type(exc).__name__)
+            exchange.log("-", error=type(exc).__name__)
             reason = self._timeout_reason(exc) or str(exc) or type(exc).__name__
             raise TransportError(f"[{self.label}] {reason}", endpoint=self.label) from exc
-        elapsed = time.perf_counter() - started
-        try:
-            env = decode_response(
-                status,
-                resp_headers,
-                raw,
-                endpoint=self.label,
-                success_codes=t._config.success_codes,
-                elapsed=elapsed,
-            )
-        except APIError as exc:
-            if isinstance(exc, AuthenticationError):
-                exc.clock_corrected = clock_corrected
-            self._log(number, started, status, exc.code, exc.request_id)
-            raise
-        except (ResponseDecodeError, TransportError):
-            self._log(number, started, status, error="undecodable")
-            raise
-        self._log(number, started, status, env.code, env.request_id)
-        return env
+        finally:
+            _exchange.reset(token)
+        outcome = exchange.outcome
+        if isinstance(outcome, Envelope):
+            exchange.log(outcome.http_status, outcome.code, outcome.request_id)
+            return outcome
+        if isinstance(outcome, APIError):
+            if isinstance(outcome, AuthenticationError):
+                outcome.clock_corrected = exchange.clock_corrected
+            exchange.log(outcome.http_status or "-", outcome.code, outcome.request_id)
+        else:
+            exchange.log(exchange.attempt.http_status or "-", error="undecodable")
+        assert outcome is not None  # complete() sets it or raises
+        raise outcome
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         """The body, refused once it grows past the limit (counted after decompression).
@@ -681,10 +677,73 @@ class _Attempt:
             )
         return None
 
-    def _log(
+
+@attrs.define(eq=False)
+class Attempt:
+    """One HTTP attempt of a call, as tracing sees it (see ``docs/guides/observability.md``).
+
+    aiohttp hands it to every ``TraceConfig`` callback as
+    ``trace_config_ctx.trace_request_ctx``, and :func:`current_attempt` returns it while the
+    attempt runs (for hooks that get no context, such as OpenTelemetry's). ``operation`` is
+    the endpoint key (``"taobao.orders.list"``), or ``"METHOD /path"`` for ``xp.request``;
+    ``number`` counts attempts from 1. ``http_status`` and ``request_id`` are filled in when
+    the body has been read: on a session the client made that happens inside aiohttp's
+    request, so ``on_request_end`` callbacks (and OpenTelemetry's response hook) see them;
+    on a session you passed in, the body is read after aiohttp's request has ended.
+    """
+
+    operation: str
+    number: int
+    method: str
+    url: str
+    http_status: int | None = None
+    request_id: str | None = None
+
+
+def current_attempt() -> Attempt | None:
+    """The attempt running in this task, or None outside the SDK's requests."""
+    exchange = _exchange.get()
+    return exchange.attempt if exchange is not None else None
+
+
+class _Exchange:
+    """One attempt's answer, read and decoded once: inside aiohttp's request or after it."""
+
+    __slots__ = ("attempt", "clock_corrected", "outcome", "plan", "started")
+
+    def __init__(self, plan: _Attempt, attempt: Attempt) -> None:
+        self.plan = plan
+        self.attempt = attempt
+        self.started = time.perf_counter()
+        self.clock_corrected = False
+        self.outcome: Envelope | APIError | ResponseDecodeError | TransportError | None = None
+
+    async def complete(self, resp: aiohttp.ClientResponse) -> None:
+        """Read the body under the cap and decode it; a decoded error is kept, not raised."""
+        plan = self.plan
+        self.clock_corrected = plan.transport._clock.observe_date_header(resp.headers.get("Date"))
+        self.attempt.http_status = resp.status
+        raw = await plan._read(resp)
+        try:
+            env = decode_response(
+                resp.status,
+                resp.headers,
+                raw,
+                endpoint=plan.label,
+                success_codes=plan.transport._config.success_codes,
+                elapsed=time.perf_counter() - self.started,
+            )
+        except APIError as exc:
+            self.attempt.request_id = exc.request_id
+            self.outcome = exc
+        except (ResponseDecodeError, TransportError) as exc:
+            self.outcome = exc
+        else:
+            self.attempt.request_id = env.request_id
+            self.outcome = env
+
+    def log(
         self,
-        attempt: int,
-        started: float,
         status: int | str,
         code: int | None = None,
         request_id: str | None = None,
@@ -695,12 +754,37 @@ class _Attempt:
             return
         logger.debug(
             "%s %s -> HTTP %s code=%s request_id=%s attempt=%d elapsed_ms=%.1f%s",
-            self.method,
-            self.url,
+            self.attempt.method,
+            self.attempt.url,
             status,
             code,
             request_id,
-            attempt,
-            (time.perf_counter() - started) * 1000,
+            self.attempt.number,
+            (time.perf_counter() - self.started) * 1000,
             f" error={error}" if error else "",
         )
+
+
+#: The attempt running in this task (set by :meth:`_Attempt.run`).
+_exchange: contextvars.ContextVar[_Exchange | None] = contextvars.ContextVar(
+    "xportcn_exchange", default=None
+)
+
+#: aiohttp's redirect statuses: a response with one of these is not the answer yet.
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+async def read_in_request(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """Client middleware of the sessions the client makes: read the answer inside the request.
+
+    So aiohttp's ``on_request_end`` trace callbacks (OpenTelemetry's span end among them)
+    come after the body has been read, with the :class:`Attempt`'s ``request_id`` and the
+    whole download inside the span. A request that is not the SDK's passes through.
+    """
+    response = await handler(request)
+    exchange = _exchange.get()
+    if exchange is not None and exchange.outcome is None and response.status not in _REDIRECTS:
+        await exchange.complete(response)
+    return response
