@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test demo lint typecheck pytest matrix bench clean
+.PHONY: test demo lint typecheck pytest matrix dist bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ lint: $(STAMP)
 # so the baselines type-check); the per-module relaxations
 # are written down in pyproject.toml ([[tool.mypy.overrides]]) with the reason for each.
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict xportcn_async tests benchmarks
+	$(PY) -m mypy --strict xportcn_async tests benchmarks tools
 
 # One quick run on the venv's own interpreter, for the edit-test loop.
 pytest: $(STAMP)
@@ -33,10 +33,22 @@ pytest: $(STAMP)
 
 # The matrix (noxfile.py): one session per interpreter plus the lowest-versions one. Under CI
 # (CI set) a supported interpreter that is missing fails the run instead of being skipped.
-matrix: $(STAMP)
-	$(VENV)/bin/nox --reuse-venv=yes
+# `make test` runs the sessions two at a time (-j2: the machine has two cores and a session
+# keeps about one busy); -O prints each session's output in one piece when it ends.
+SESSIONS := tests-3.11 tests-3.10 tests-3.12 tests-3.13 lowest
+matrix: $(addprefix session-,$(SESSIONS))
 
-test: lint typecheck matrix
+session-%: $(STAMP)
+	$(VENV)/bin/nox --reuse-venv=yes -s $*
+
+# The sdist and wheel: built, `twine check`ed, their contents checked, and the sdist's own tests
+# run from the unpacked sdist (tools/check_dist.py).
+dist: $(STAMP)
+	$(PY) tools/check_dist.py
+
+test: $(STAMP)
+	$(MAKE) lint typecheck dist
+	$(MAKE) -j2 -O matrix
 
 demo: $(STAMP)
 	$(VENV)/bin/xportcn demo --db demo.sqlite
@@ -45,4 +57,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache demo.sqlite
+	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache demo.sqlite dist

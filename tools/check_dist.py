@@ -7,11 +7,11 @@
 * ``python -m build`` fails, or ``twine check --strict`` finds the metadata or the README
   unfit for the package index;
 * the sdist lacks what its users need to check a release: the tests with ``conftest.py``,
-  the fixtures and the chaos suite, the docs, the examples, the benchmarks;
+  the fixtures and the chaos suite, the docs, the benchmarks;
 * the version in a file name differs from ``xportcn_async.__version__`` (the one place it lives);
 * the wheel carries anything but the package (tests or docs installed into site-packages);
 * the tests of the unpacked sdist fail: by default a quick subset that needs the fixtures,
-  the docs and the examples (``--full`` runs the whole suite from the sdist).
+  and the docs (``--full`` runs the whole suite from the sdist).
 """
 
 from __future__ import annotations
@@ -34,27 +34,20 @@ REQUIRED_IN_SDIST = [
     "README.md",
     "CHANGELOG.md",
     "LICENSE",
-    "mkdocs.yml",
     "tests/conftest.py",
     "tests/fixtures/taobao_order_list.response.json",
     "tests/chaos/test_chaos_sync.py",
     "tests/test_docs.py",
-    "docs/index.md",
     "docs/emulator.md",
-    "docs/hooks.py",
-    "examples/README.md",
-    "examples/list_orders.py",
     "benchmarks/README.md",
     "xportcn_async/py.typed",
 ]
 
-#: The tests run from the unpacked sdist by default: they read the fixtures, the README and
-#: the docs, run the examples and load conftest.py, so a file left out of the sdist fails them.
+#: The tests run from the unpacked sdist by default: they read the fixtures and the README and
+#: load conftest.py, so a file left out of the sdist fails them.
 QUICK_TESTS = [
     "tests/models",
     "tests/test_docs.py",
-    "tests/test_docs_site.py",
-    "tests/test_examples.py",
 ]
 
 
