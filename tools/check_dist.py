@@ -39,15 +39,21 @@ REQUIRED_IN_SDIST = [
     "tests/chaos/test_chaos_sync.py",
     "tests/test_docs.py",
     "docs/emulator.md",
+    "docs/hooks.py",
+    "docs/guides/sync.md",
+    "mkdocs.yml",
+    "examples/create_order.py",
+    "tests/test_examples.py",
     "benchmarks/README.md",
     "xportcn_async/py.typed",
 ]
 
-#: The tests run from the unpacked sdist by default: they read the fixtures and the README and
-#: load conftest.py, so a file left out of the sdist fails them.
+#: The tests run from the unpacked sdist by default: they read the fixtures, the README, the
+#: docs and the examples and load conftest.py, so a file left out of the sdist fails them.
 QUICK_TESTS = [
     "tests/models",
     "tests/test_docs.py",
+    "tests/test_examples.py",
 ]
 
 

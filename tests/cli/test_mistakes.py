@@ -72,3 +72,14 @@ async def test_emulator_on_a_busy_port_is_one_line() -> None:
         port = busy.getsockname()[1]
         code, _, err = await run_cli("emulator", "--port", str(port), env=cli_env())
     assert code == 3 and "--port" in err and "Traceback" not in err
+
+
+async def test_help_shows_the_accepted_formats_and_defaults() -> None:
+    code, out, err = await run_cli("sync", "orders", "--help", env=cli_env())
+    assert code == 0, err
+    text = " ".join(out.split())  # help wraps lines
+    assert "--since DATE" in text and "--until DATE" in text
+    assert "YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS'" in text
+    assert "90 days back on a first run" in text
+    assert "[default: 4; 1<=x<=64]" in text  # --concurrency
+    assert "TEXT" not in text  # every free-text option names what it takes

@@ -223,8 +223,18 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
 @verbose_option
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file.")
 @click.option("--platform", type=_PLATFORM_CHOICE, default="taobao", show_default=True)
-@click.option("--since", help="Start of the creation-time range (China time unless an offset).")
-@click.option("--until", help="End of the range (default: now minus a 5-minute safety margin).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Start of the creation-time range: YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', China time "
+    "unless an offset is given (default: the last sync's end minus the look-back; 90 days back "
+    "on a first run).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="End of the range, same formats (default: now minus a 5-minute safety margin).",
+)
 @click.option("--page-size", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--concurrency", type=click.IntRange(min=1, max=64), default=4, show_default=True)
 @click.option("--window-hours", type=click.IntRange(min=1), default=24, show_default=True)
@@ -248,7 +258,12 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
     is_flag=True,
     help="Discard the saved sync state first (e.g. when it is damaged); stored orders stay.",
 )
-@click.option("--base-url", envvar="XPORTCN_BASE_URL", help="API root (or XPORTCN_BASE_URL).")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    envvar="XPORTCN_BASE_URL",
+    help="API root (or XPORTCN_BASE_URL; default https://www.xportcn.com/api).",
+)
 @click.option(
     "--max-attempts",
     type=click.IntRange(min=1, max=20),
