@@ -8,6 +8,7 @@ script did there (the emulator's counters and state), not only its exit code.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -195,7 +196,7 @@ async def test_sync_to_sqlite_stores_every_order(emu: Emulator, tmp_path: Path) 
     rc, out = await _run(emu, "sync_to_sqlite.py", "--db", str(db), "--days", "45", cwd=tmp_path)
     assert rc == 0, out
     assert "600 new, 0 changed" in out
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:  # `with conn` alone does not close
         stored = {row[0] for row in conn.execute("SELECT order_no FROM orders")}
     assert stored == {o["orderNo"] for o in _taobao(emu)}
     rc, out = await _run(emu, "sync_to_sqlite.py", "--db", str(db), "--days", "45", cwd=tmp_path)

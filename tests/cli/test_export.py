@@ -34,7 +34,7 @@ from xportcn_async.cli import main
 from xportcn_async.cli.export import csv_cell
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import SQLiteStore
-from xportcn_async.sync.store import OrderRecord, SubOrderRecord
+from xportcn_async.sync.store import SCHEMA_VERSION, OrderRecord, SubOrderRecord
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=CHINA_TZ)
 
@@ -204,7 +204,7 @@ async def test_export_never_writes_even_a_writable_file(db: Path) -> None:
     code, _, err = await export("--db", str(db))
     assert code == 0, err
     assert snapshot(db) == before
-    assert db_rows(db, "PRAGMA user_version") == [(1,)]
+    assert db_rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 async def test_newer_schema_is_refused_and_left_untouched(db: Path) -> None:
@@ -362,8 +362,8 @@ def test_read_only_folder_with_pending_wal_is_refused_not_read_short(
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")
         writer.execute(
-            "INSERT INTO orders (platform, id, order_no, status, amount_fen, raw_json, "
-            "first_seen, last_synced) VALUES ('taobao', 'late', 'late', 10, 1, '{}', 'x', 'x')"
+            "INSERT INTO orders (account, platform, id, order_no, status, amount_fen, raw_json, "
+            "first_seen, last_synced) VALUES ('', 'taobao', 'late', 'late', 10, 1, '{}', 'x', 'x')"
         )
         for suffix in ("", "-wal"):
             shutil.copy(f"{db}{suffix}", f"{target}{suffix}")

@@ -71,8 +71,8 @@ async def test_cli_sync_then_export(server: OrderServer, tmp_path: Path) -> None
     assert code == 0, err
     lines = out.strip().splitlines()
     assert (
-        lines[0] == "platform,id,order_no,status,status_name,amount_fen,create_time,pay_time,"
-        "first_seen,last_synced"
+        lines[0] == "account,platform,id,order_no,status,status_name,amount_fen,create_time,"
+        "pay_time,first_seen,last_synced"
     )
     assert len(lines) == 601
 

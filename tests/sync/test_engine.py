@@ -19,7 +19,7 @@ import pytest_asyncio
 from tests.conftest import db_orders, db_rows, db_sub_orders, sdk_tasks
 from tests.order_server import OrderServer
 from xportcn_async import RetryPolicy, XportcnClient
-from xportcn_async.errors import StorageError
+from xportcn_async.errors import ConfigurationError, StorageError
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import SQLiteStore, SyncStats, sync_orders
 
@@ -315,3 +315,13 @@ async def test_a_checkpoint_that_does_not_match_the_arguments_is_said_not_silent
     warned = [r.getMessage() for r in caplog.records if "does not match" in r.getMessage()]
     assert not other.resumed
     assert len(warned) == 1 and "--reset-checkpoint" in warned[0] and "page size 20" in warned[0]
+
+
+async def test_a_store_bound_to_another_account_is_refused_before_any_request(
+    server: OrderServer, tmp_path: Path
+) -> None:
+    async with client_for(server) as xp, SQLiteStore(tmp_path / "o.sqlite", account="other") as st:
+        with pytest.raises(ConfigurationError, match="bound to account 'other'"):
+            await sync_orders(xp, st, begin=server.now - timedelta(days=1))
+        assert await st.count() == 0
+    assert server.requests == 0

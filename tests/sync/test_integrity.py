@@ -151,7 +151,7 @@ async def test_the_library_reports_incomplete_windows_and_keeps_them_in_the_chec
     repeat_page_one_as_page_three(server)
     begin = server.now - timedelta(days=1)
     db = tmp_path / "o.sqlite"
-    async with client_for(server) as xp, SQLiteStore(db) as store:
+    async with client_for(server) as xp, SQLiteStore(db, account=xp.config.user_id) as store:
         stats = await sync_orders(xp, store, begin=begin, concurrency=3)
         state = await store.get_state("taobao")
     assert not stats.complete and stats.rewalks >= 1
@@ -286,7 +286,7 @@ async def test_a_damaged_checkpoint_is_a_one_line_error_with_the_way_out(
     args = ("sync", "orders", "--db", str(db))
     # An interrupted-looking state: a sync that stopped in the middle of its window.
     server.tamper = None
-    async with client_for(server) as xp, SQLiteStore(db) as store:
+    async with client_for(server) as xp, SQLiteStore(db, account=xp.config.user_id) as store:
         pager = xp.taobao.orders.iter(begin=server.now - timedelta(days=1), page_size=50)
         async with pager:
             async for _page in pager.pages():
@@ -307,12 +307,12 @@ async def test_a_damaged_checkpoint_is_a_one_line_error_with_the_way_out(
 
 async def test_a_damaged_synced_until_is_reported_too(server: OrderServer, tmp_path: Path) -> None:
     db = tmp_path / "o.sqlite"
-    async with client_for(server) as xp, SQLiteStore(db) as store:
+    async with client_for(server) as xp, SQLiteStore(db, account=xp.config.user_id) as store:
         await sync_orders(xp, store, begin=server.now - timedelta(days=1))
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE sync_state SET synced_until = 'yesterday'")
     conn.close()
-    async with SQLiteStore(db) as store:
+    async with SQLiteStore(db, account="u") as store:
         with pytest.raises(ConfigurationError, match=r"synced_until.*--reset-checkpoint"):
             await store.get_state("taobao")
         assert await store.reset_state("taobao") is True
@@ -343,7 +343,7 @@ async def test_a_newer_database_is_refused_and_left_untouched(
     server: OrderServer, tmp_path: Path
 ) -> None:
     db = tmp_path / "new.sqlite"
-    async with client_for(server) as xp, SQLiteStore(db) as store:
+    async with client_for(server) as xp, SQLiteStore(db, account=xp.config.user_id) as store:
         await sync_orders(xp, store, begin=server.now - timedelta(days=1))
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")

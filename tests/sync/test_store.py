@@ -15,6 +15,8 @@ from tests.conftest import db_rows
 from xportcn_async.errors import StorageError
 from xportcn_async.serde import CHINA_TZ
 from xportcn_async.sync import OrderRecord, SQLiteStore, SubOrderRecord
+from xportcn_async.sync import store as store_module
+from xportcn_async.sync.store import SCHEMA_VERSION
 
 T0 = datetime(2026, 4, 16, 18, 10, 12, tzinfo=CHINA_TZ)
 
@@ -194,3 +196,80 @@ async def test_cancelling_open_or_a_write_leaves_no_connection_open(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert_all_closed(opened_connections)
+
+
+# --------------------------------------------------------------------------- accounts, migration
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def _v1_file(path: Path) -> Path:
+    """A real version-1 database (written by xportcn-async 0.1, before `account`)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript((FIXTURES / "orders_v1.sql").read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return path
+
+
+async def test_a_version_1_file_is_migrated_to_the_account_that_opens_it(tmp_path: Path) -> None:
+    db = _v1_file(tmp_path / "old.sqlite")
+    before = rows(db, "SELECT * FROM orders ORDER BY platform, id")
+    subs_before = rows(db, "SELECT * FROM sub_orders ORDER BY platform, order_id, id")
+    state_before = rows(db, "SELECT * FROM sync_state ORDER BY platform")
+    assert rows(db, "PRAGMA user_version") == [(1,)] and len(before) == 40
+
+    async with SQLiteStore(db, account="acct-1") as store:
+        assert await store.count() == 40
+        state = await store.get_state("taobao")  # the saved state is the account's now
+        assert state.synced_until is not None and state.checkpoint is not None
+
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(db, "SELECT * FROM orders ORDER BY platform, id") == [
+        ("acct-1", *row) for row in before
+    ]
+    assert rows(db, "SELECT * FROM sub_orders ORDER BY platform, order_id, id") == [
+        ("acct-1", *row) for row in subs_before
+    ]
+    assert rows(db, "SELECT * FROM sync_state ORDER BY platform") == [
+        ("acct-1", *row) for row in state_before
+    ]
+    indexes = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"orders_by_create", "orders_by_status"} <= indexes
+    assert not {r[0] for r in rows(db, "SELECT name FROM sqlite_master")} & {"orders_v1"}
+
+
+async def test_a_failed_migration_leaves_the_version_1_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _v1_file(tmp_path / "old.sqlite")
+    before = rows(db, "SELECT * FROM orders ORDER BY platform, id")
+    broken = dict(store_module.MIGRATIONS)
+    broken[1] += ";\nINSERT INTO no_such_table VALUES (1)"  # fails after the copies
+    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    with pytest.raises(StorageError, match="no_such_table"):
+        async with SQLiteStore(db, account="acct-1"):
+            pass
+    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert rows(db, "SELECT * FROM orders ORDER BY platform, id") == before
+
+
+async def test_two_accounts_share_one_file_without_touching_each_other(tmp_path: Path) -> None:
+    db = tmp_path / "shared.sqlite"
+    async with SQLiteStore(db, account="a") as a, SQLiteStore(db, account="b") as b:
+        await a.save_page("taobao", [rec(1), rec(2)], {"page": 1})
+        result = await b.save_page("taobao", [rec(1, status=4)], {"page": 7})
+        assert result.new == 1  # the same order id under another account is another order
+        assert (await a.get_state("taobao")).checkpoint == {"page": 1}
+        assert (await b.get_state("taobao")).checkpoint == {"page": 7}
+        assert await b.reset_state("taobao") is True
+        assert (await a.get_state("taobao")).checkpoint == {"page": 1}
+        only_b = await a.export_rows(account="b")
+        assert [(r["account"], r["id"], r["status"]) for r in only_b] == [("b", "1", 4)]
+        assert len(await a.export_rows()) == 3
+    assert rows(db, "SELECT account, id, status FROM orders ORDER BY account, id") == [
+        ("a", "1", 0),
+        ("a", "2", 0),
+        ("b", "1", 4),
+    ]

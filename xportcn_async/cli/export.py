@@ -31,6 +31,7 @@ def orders() -> None:
 
 #: The exported columns, in order (``status_name``: the status's name, see the README).
 COLUMNS = (
+    "account",
     "platform",
     "id",
     "order_no",
@@ -227,9 +228,9 @@ def export_command(
 ) -> None:
     """Write synced orders, newest first, as CSV (columns), JSON lines or a JSON array.
 
-    Columns: platform, id, order_no, status, status_name, amount_fen, create_time,
-    pay_time (ISO 8601, China time), first_seen, last_synced. CSV cells that a
-    spreadsheet would run as a formula are prefixed with a quote.
+    Columns: account (the Xportcn user id), platform, id, order_no, status, status_name,
+    amount_fen, create_time, pay_time (ISO 8601, China time), first_seen, last_synced. CSV
+    cells that a spreadsheet would run as a formula are prefixed with a quote.
     """
     wanted = _status_values(statuses, platform)
 

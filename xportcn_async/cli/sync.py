@@ -123,7 +123,10 @@ async def _sync(
     reset_checkpoint: bool = False,
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
-    async with XportcnClient(config=config) as xp, SQLiteStore(db) as store:
+    async with (
+        XportcnClient(config=config) as xp,
+        SQLiteStore(db, account=config.user_id) as store,
+    ):
         with _ProgressView(show_progress) as view:
             for platform in platforms:
                 results.append(

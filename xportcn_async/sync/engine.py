@@ -130,6 +130,12 @@ async def sync_orders(
     """
     if platform not in PLATFORMS:
         raise ConfigurationError(f"unknown platform {platform!r}: use 'taobao' or 'alibaba'")
+    account = getattr(store, "account", "")
+    if account not in ("", client.config.user_id):
+        raise ConfigurationError(
+            f"the store is bound to account {account!r}, the client signs as "
+            f"{client.config.user_id!r}: open the store with account= the client's user id"
+        )
     to_record = PLATFORMS[platform]
     if platform == "alibaba":
         to_record = functools.partial(alibaba_record, amount_unit=alibaba_amount_unit)

@@ -6,12 +6,15 @@ belong to a thread), so the event loop never blocks on disk. Each call to
 the checkpoint that says the page is done: a sync killed at any point loses
 nothing and resumes after the last committed page.
 
-Schema (``PRAGMA user_version`` 1)::
+Schema (``PRAGMA user_version`` 2)::
 
-    orders(platform, id, order_no, status, amount_fen, create_time, pay_time,
-           raw_json, first_seen, last_synced)          PRIMARY KEY (platform, id)
-    sub_orders(platform, order_id, id, status, refund_status, title, raw_json)
-    sync_state(platform, checkpoint_json, synced_until, updated_at)
+    orders(account, platform, id, order_no, status, amount_fen, create_time, pay_time,
+           raw_json, first_seen, last_synced)     PRIMARY KEY (account, platform, id)
+    sub_orders(account, platform, order_id, id, status, refund_status, title, raw_json)
+    sync_state(account, platform, checkpoint_json, synced_until, updated_at)
+
+``account`` is the Xportcn user id (:attr:`SQLiteStore.account`), so several accounts can
+share one database; :class:`~xportcn_async.sync.postgres.PostgresStore` has the same tables.
 
 Times are ISO 8601 with their UTC offset (orders keep China time, +08:00);
 ``status`` keeps the API's own value (an int for Taobao, a string for 1688).
@@ -47,15 +50,37 @@ __all__ = ["OrderRecord", "OrderStore", "SQLiteStore", "SaveResult", "SubOrderRe
 
 R = TypeVar("R")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-#: ``{version: SQL}``: the statements that take a file from ``version`` to ``version + 1``.
-#: Empty while there is one version; each future change adds one entry, never edits one.
-MIGRATIONS: dict[int, str] = {}
+#: ``{version: SQL}``: the statements that take a file from ``version`` to ``version + 1``
+#: (``:account`` is the store's account). Each change adds one entry, never edits one.
+#: 1 → 2: an ``account`` column (the Xportcn user id) in every key, so that several accounts
+#: can share one database; the rows of a version-1 file belong to the account that opens it
+#: for writing (a version-1 file was written by one account).
+MIGRATIONS: dict[int, str] = {
+    1: """
+    ALTER TABLE orders RENAME TO orders_v1;
+    ALTER TABLE sub_orders RENAME TO sub_orders_v1;
+    ALTER TABLE sync_state RENAME TO sync_state_v1;
+    {schema};
+    INSERT INTO orders SELECT :account, platform, id, order_no, status, amount_fen, create_time,
+        pay_time, raw_json, first_seen, last_synced FROM orders_v1;
+    INSERT INTO sub_orders SELECT :account, platform, order_id, id, status, refund_status,
+        title, raw_json FROM sub_orders_v1;
+    INSERT INTO sync_state SELECT :account, platform, checkpoint_json, synced_until, updated_at
+        FROM sync_state_v1;
+    DROP TABLE orders_v1;
+    DROP TABLE sub_orders_v1;
+    DROP TABLE sync_state_v1;
+    {indexes}
+    """,
+}
 
 _OUR_TABLES = frozenset({"orders", "sub_orders", "sync_state"})
 
-_SCHEMA = """
+#: Version 1, the schema before ``account``: a file with some of these tables and no
+#: recorded version (written before versions were recorded) gets the missing ones first.
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS orders (
     platform     TEXT NOT NULL,
     id           TEXT NOT NULL,
@@ -88,6 +113,47 @@ CREATE TABLE IF NOT EXISTS sync_state (
     updated_at       TEXT NOT NULL
 );
 """
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS orders (
+    account      TEXT NOT NULL,
+    platform     TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    order_no     TEXT,
+    status,
+    amount_fen   INTEGER,
+    create_time  TEXT,
+    pay_time     TEXT,
+    raw_json     TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_synced  TEXT NOT NULL,
+    PRIMARY KEY (account, platform, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sub_orders (
+    account        TEXT NOT NULL,
+    platform       TEXT NOT NULL,
+    order_id       TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    status,
+    refund_status,
+    title          TEXT,
+    raw_json       TEXT NOT NULL,
+    PRIMARY KEY (account, platform, order_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_state (
+    account          TEXT NOT NULL,
+    platform         TEXT NOT NULL,
+    checkpoint_json  TEXT,
+    synced_until     TEXT,
+    updated_at       TEXT NOT NULL,
+    PRIMARY KEY (account, platform)
+)"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS orders_by_create ON orders (account, platform, create_time);
+CREATE INDEX IF NOT EXISTS orders_by_status ON orders (account, platform, status);
+"""
+_SCHEMA = f"{_TABLES};{_INDEXES}"
+MIGRATIONS[1] = MIGRATIONS[1].format(schema=_TABLES, indexes=_INDEXES)
 
 
 @attrs.frozen(kw_only=True)
@@ -174,8 +240,11 @@ def _now() -> str:
 class SQLiteStore:
     """SQLite file store (WAL). ``async with SQLiteStore("orders.sqlite") as store:``."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, account: str = "", read_only: bool = False) -> None:
         self.path = Path(path)
+        #: The Xportcn user id the synced rows belong to (``""``: not said, for a database of
+        #: one account). ``xportcn sync orders`` passes its ``XPORTCN_USER_ID``.
+        self.account = account
         #: Opened with SQLite's ``mode=ro``: nothing is written, not even the schema
         #: version or the journal mode; the file must exist and be of this schema version.
         self.read_only = read_only
@@ -316,25 +385,23 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
-                self._migrate(conn, version if tables else 0)
+                self._migrate(conn, (version or 1) if tables else 0)
         except BaseException:
             conn.close()
             raise
         self._conn = conn
 
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
         """Create the schema (version 0) or migrate an older file, in one transaction."""
+        if version == 0:
+            scripts = [_SCHEMA]
+        else:  # a file without a recorded version is version 1 (with its missing tables)
+            scripts = [_SCHEMA_V1] + [MIGRATIONS[v] for v in range(version, SCHEMA_VERSION)]
         with _Transaction(conn):
-            if version == 0:
-                for statement in _SCHEMA.split(";"):
+            for script in scripts:
+                for statement in script.split(";"):
                     if statement.strip():
-                        conn.execute(statement)
-            else:
-                for step in range(version, SCHEMA_VERSION):
-                    for statement in MIGRATIONS[step].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
+                        conn.execute(statement, {"account": self.account})
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _close_sync(self) -> None:
@@ -369,8 +436,9 @@ class SQLiteStore:
                 marks = ",".join("?" * len(chunk))
                 existing.update(
                     db.execute(
-                        f"SELECT id, raw_json FROM orders WHERE platform = ? AND id IN ({marks})",  # noqa: S608
-                        (platform, *chunk),
+                        "SELECT id, raw_json FROM orders "  # noqa: S608
+                        f"WHERE account = ? AND platform = ? AND id IN ({marks})",
+                        (self.account, platform, *chunk),
                     ).fetchall()
                 )
             touched: list[OrderRecord] = []
@@ -386,10 +454,10 @@ class SQLiteStore:
                     unchanged += 1
             db.executemany(
                 """
-                INSERT INTO orders (platform, id, order_no, status, amount_fen, create_time,
-                                    pay_time, raw_json, first_seen, last_synced)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (platform, id) DO UPDATE SET
+                INSERT INTO orders (account, platform, id, order_no, status, amount_fen,
+                                    create_time, pay_time, raw_json, first_seen, last_synced)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (account, platform, id) DO UPDATE SET
                     order_no = excluded.order_no, status = excluded.status,
                     amount_fen = excluded.amount_fen, create_time = excluded.create_time,
                     pay_time = excluded.pay_time, raw_json = excluded.raw_json,
@@ -397,6 +465,7 @@ class SQLiteStore:
                 """,
                 [
                     (
+                        self.account,
                         platform,
                         r.id,
                         r.order_no,
@@ -413,21 +482,30 @@ class SQLiteStore:
             )
             unchanged_ids = [r.id for r in records if existing.get(r.id) == r.raw_json]
             db.executemany(
-                "UPDATE orders SET last_synced = ? WHERE platform = ? AND id = ?",
-                [(now, platform, i) for i in unchanged_ids],
+                "UPDATE orders SET last_synced = ? WHERE account = ? AND platform = ? AND id = ?",
+                [(now, self.account, platform, i) for i in unchanged_ids],
             )
             db.executemany(
-                "DELETE FROM sub_orders WHERE platform = ? AND order_id = ?",
-                [(platform, r.id) for r in touched],
+                "DELETE FROM sub_orders WHERE account = ? AND platform = ? AND order_id = ?",
+                [(self.account, platform, r.id) for r in touched],
             )
             db.executemany(
                 """
                 INSERT OR REPLACE INTO sub_orders
-                    (platform, order_id, id, status, refund_status, title, raw_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (account, platform, order_id, id, status, refund_status, title, raw_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    (platform, r.id, s.id, s.status, s.refund_status, s.title, s.raw_json)
+                    (
+                        self.account,
+                        platform,
+                        r.id,
+                        s.id,
+                        s.status,
+                        s.refund_status,
+                        s.title,
+                        s.raw_json,
+                    )
                     for r in touched
                     for s in r.sub_orders
                 ],
@@ -441,14 +519,15 @@ class SQLiteStore:
     ) -> None:
         self._db.execute(
             """
-            INSERT INTO sync_state (platform, checkpoint_json, synced_until, updated_at)
-            VALUES (?, ?, ?, ?)
-            ON CONFLICT (platform) DO UPDATE SET
+            INSERT INTO sync_state (account, platform, checkpoint_json, synced_until, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (account, platform) DO UPDATE SET
                 checkpoint_json = excluded.checkpoint_json,
                 synced_until = COALESCE(excluded.synced_until, sync_state.synced_until),
                 updated_at = excluded.updated_at
             """,
             (
+                self.account,
                 platform,
                 orjson.dumps(checkpoint).decode() if checkpoint is not None else None,
                 _iso(synced_until),
@@ -477,8 +556,9 @@ class SQLiteStore:
 
         def run() -> SyncState:
             row = self._db.execute(
-                "SELECT checkpoint_json, synced_until FROM sync_state WHERE platform = ?",
-                (platform,),
+                "SELECT checkpoint_json, synced_until FROM sync_state "
+                "WHERE account = ? AND platform = ?",
+                (self.account, platform),
             ).fetchone()
             if row is None:
                 return SyncState(None, None)
@@ -528,7 +608,10 @@ class SQLiteStore:
 
         def run() -> bool:
             with self._transaction():
-                cur = self._db.execute("DELETE FROM sync_state WHERE platform = ?", (platform,))
+                cur = self._db.execute(
+                    "DELETE FROM sync_state WHERE account = ? AND platform = ?",
+                    (self.account, platform),
+                )
                 return cur.rowcount > 0
 
         return await self._run(run)
@@ -543,10 +626,11 @@ class SQLiteStore:
             rows = self._db.execute(
                 f"""
                 SELECT id, order_no FROM orders
-                WHERE platform = ? AND create_time < ? AND status NOT IN ({marks})
+                WHERE account = ? AND platform = ? AND create_time < ?
+                  AND status NOT IN ({marks})
                 ORDER BY create_time
                 """,  # noqa: S608 - only placeholders are interpolated
-                (platform, created_before.isoformat(), *final_statuses),
+                (self.account, platform, created_before.isoformat(), *final_statuses),
             ).fetchall()
             return [(str(r[0]), r[1]) for r in rows]
 
@@ -567,36 +651,51 @@ class SQLiteStore:
         return await self._run(run)
 
     async def export_rows(
-        self, *, platform: str | None = None, statuses: Sequence[Any] = ()
+        self,
+        *,
+        platform: str | None = None,
+        statuses: Sequence[Any] = (),
+        account: str | None = None,
     ) -> list[dict[str, Any]]:
         """Stored orders as dicts (columns plus ``raw_json``), newest first, all at once."""
         rows: list[dict[str, Any]] = []
-        async for batch in self.iter_export_rows(platform=platform, statuses=statuses):
+        async for batch in self.iter_export_rows(
+            platform=platform, statuses=statuses, account=account
+        ):
             rows.extend(batch)
         return rows
 
     async def iter_export_rows(
-        self, *, platform: str | None = None, statuses: Sequence[Any] = (), batch: int = 1000
+        self,
+        *,
+        platform: str | None = None,
+        statuses: Sequence[Any] = (),
+        account: str | None = None,
+        batch: int = 1000,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Stored orders in batches of ``batch`` dicts, newest first (bounded memory).
 
-        ``statuses``: stored status values (Taobao codes as ``int``, 1688 strings); a
-        value matches whether it was stored as a number or as text.
+        Every account's orders, or ``account``'s. ``statuses``: stored status values
+        (Taobao codes as ``int``, 1688 strings); a value matches whether it was stored as
+        a number or as text.
         """
         if batch < 1:
             raise ValueError(f"batch must be >= 1, got {batch!r}")
         sql = (
-            "SELECT platform, id, order_no, status, amount_fen, create_time, pay_time, "
+            "SELECT account, platform, id, order_no, status, amount_fen, create_time, pay_time, "
             "raw_json, first_seen, last_synced FROM orders WHERE 1 = 1"
         )
         args: list[Any] = []
+        if account is not None:
+            sql += " AND account = ?"
+            args.append(account)
         if platform is not None:
             sql += " AND platform = ?"
             args.append(platform)
         if statuses:
             sql += f" AND CAST(status AS TEXT) IN ({','.join('?' * len(statuses))})"
             args.extend(str(s) for s in statuses)
-        sql += " ORDER BY create_time DESC, id DESC"
+        sql += " ORDER BY create_time DESC, id DESC, account, platform"
         cursor = await self._run(self._db.execute, sql, args)
         names = [d[0] for d in cursor.description]
         try:
