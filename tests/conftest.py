@@ -8,6 +8,7 @@ import inspect
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from aioresponses import aioresponses
 from aioresponses import core as aioresponses_core
 
 import xportcn_async
+from tests import postgres_server as postgres_server_module
 from xportcn_async import RetryPolicy, XportcnClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -270,3 +272,44 @@ def mock_http(monkeypatch: pytest.MonkeyPatch) -> Iterator[aioresponses]:
         monkeypatch.setattr(aioresponses_core, "ClientResponse", _CompatResponse)
     with aioresponses() as mocked:
         yield mocked
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The DSN of a PostgreSQL server the tests may create databases on.
+
+    ``XPORTCN_TEST_POSTGRES_DSN`` (``make test`` starts a throwaway server and sets it), else a
+    throwaway server started here for this run. Never skipped: without PostgreSQL binaries the
+    server cannot start and the PostgreSQL tests fail, saying what to install.
+    """
+    dsn = os.environ.get(postgres_server_module.ENV)
+    if dsn:
+        yield dsn
+        return
+    with postgres_server_module.throwaway_server() as started:
+        yield started
+
+
+@pytest_asyncio.fixture
+async def postgres_dsn(postgres_server: str) -> AsyncIterator[str]:
+    """A fresh, empty database on the test server for one test; dropped afterwards."""
+    import asyncpg
+
+    name = f"xportcn_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(postgres_server)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base, _, _ = postgres_server.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin = await asyncpg.connect(postgres_server)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

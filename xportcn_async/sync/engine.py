@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 import time
 from collections.abc import Callable
 from contextlib import aclosing
@@ -10,10 +12,12 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import orjson
 
 from ..errors import ConfigurationError
 from ..pagination import AsyncPager, IncompleteWindow, integrity_logger
 from ..serde import CHINA_TZ
+from .postgres import LeaseLost, PostgresStore, RunInfo, WindowClaim, new_worker_id
 from .records import FINAL_STATUSES, PLATFORMS, AmountUnit, alibaba_record
 from .store import OrderRecord, OrderStore
 
@@ -24,6 +28,11 @@ __all__ = ["SyncStats", "sync_orders"]
 
 #: Where a first sync starts when no ``begin`` is given and nothing was synced yet.
 DEFAULT_INITIAL_SPAN = timedelta(days=90)
+
+#: How long a worker's lease on a window lasts without renewal (renewed every third of it).
+DEFAULT_LEASE = 30.0
+
+logger = logging.getLogger("xportcn_async.sync")
 
 
 @attrs.define(kw_only=True)
@@ -104,6 +113,8 @@ async def sync_orders(
     progress: ProgressCallback | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     reset_checkpoint: bool = False,
+    lease: float = DEFAULT_LEASE,
+    worker: str | None = None,
 ) -> SyncStats:
     """Copy every order of ``platform`` created in ``[begin, end]`` into ``store``.
 
@@ -127,6 +138,12 @@ async def sync_orders(
 
     A saved state that does not validate raises ``ConfigurationError`` naming it;
     ``reset_checkpoint=True`` discards the saved state first (stored orders stay).
+
+    With a :class:`~xportcn_async.sync.postgres.PostgresStore`, the sync is shared: any
+    number of processes running it with the same arguments split the windows between them
+    (:func:`_sync_shared`); ``lease`` is how long a worker holds a window without renewing
+    it (a worker that dies loses its windows after that), ``worker`` its name in the lease
+    log (default ``host:pid:random``).
     """
     if platform not in PLATFORMS:
         raise ConfigurationError(f"unknown platform {platform!r}: use 'taobao' or 'alibaba'")
@@ -146,6 +163,35 @@ async def sync_orders(
     if reset_checkpoint:
         await store.reset_state(platform)
     state = await store.get_state(platform)
+    if isinstance(store, PostgresStore):
+        stats = await _sync_shared(
+            client,
+            store,
+            resource,
+            to_record,
+            stats,
+            begin=begin,
+            end=end,
+            default_begin=(
+                state.synced_until - lookback
+                if state.synced_until is not None
+                else now() - DEFAULT_INITIAL_SPAN
+            ),
+            default_end=now() - safety_margin,
+            concurrency=concurrency,
+            page_size=page_size,
+            window=window,
+            lease=lease,
+            worker=worker or new_worker_id(),
+            progress=progress,
+            started=started,
+            retries_before=retries_before,
+        )
+        if refresh_open:
+            await _refresh_open(
+                client, store, platform, resource, to_record, stats, now() - lookback
+            )
+        return stats
 
     resume: dict[str, Any] | None = None
     checkpoint = state.checkpoint
@@ -236,6 +282,150 @@ async def sync_orders(
         await _refresh_open(client, store, platform, resource, to_record, stats, now() - lookback)
     tick()
     return stats
+
+
+async def _sync_shared(
+    client: XportcnClient,
+    store: PostgresStore,
+    resource: Any,
+    to_record: Callable[..., OrderRecord],
+    stats: SyncStats,
+    *,
+    begin: datetime | None,
+    end: datetime | None,
+    default_begin: datetime,
+    default_end: datetime,
+    concurrency: int,
+    page_size: int,
+    window: timedelta,
+    lease: float,
+    worker: str,
+    progress: ProgressCallback | None,
+    started: float,
+    retries_before: int,
+) -> SyncStats:
+    """One worker of a sync shared through PostgreSQL: claim windows until none is left.
+
+    The run (range, windows) is joined when one with these arguments is running, else
+    started. The worker leases the oldest free window, walks it with the pager (its
+    integrity checks included), renewing the lease every third of ``lease`` seconds, and
+    commits the window's orders together with its completion while the lease is still its
+    own. A window whose lease was lost is left to the worker that took it over. When no
+    window is free but others hold some, the worker waits: a worker that died frees its
+    windows when its lease runs out. The run finishes when every window is done or
+    incomplete; each worker's stats are its own windows, ``incomplete`` the run's.
+    """
+    platform = stats.platform
+    run = await store.start_run(
+        platform,
+        begin=begin,
+        end=end,
+        window=window,
+        page_size=page_size,
+        default_begin=default_begin,
+        default_end=default_end,
+    )
+    stats.resumed = not run.created
+    stats.begin, stats.end = run.begin.astimezone(CHINA_TZ), run.end.astimezone(CHINA_TZ)
+
+    async def tick() -> None:
+        counts = await store.run_progress(run)
+        stats.windows_total = counts.total
+        stats.windows_done = counts.done + counts.incomplete
+        stats.elapsed = time.perf_counter() - started
+        stats.retries = client.transport.retries - retries_before
+        if progress is not None:
+            progress(stats)
+
+    await tick()
+    poll = max(0.05, min(lease / 4, 2.0))
+    while True:
+        claim = await store.claim_window(run, worker, lease)
+        if claim is None:
+            if await store.finish_run(run):
+                break
+            counts = await store.run_progress(run)
+            if counts.pending == 0 and counts.leased == 0:
+                break  # finished by another worker
+            await asyncio.sleep(poll)  # windows held by others, who may die: look again
+            continue
+        try:
+            await _walk_claimed(store, resource, to_record, stats, run, claim, concurrency, lease)
+        except LeaseLost as exc:
+            logger.warning("%s: %s; another worker walks it", platform, exc)
+        except BaseException as exc:
+            # The window goes back to the pool at once (a killed worker's runs out instead).
+            await asyncio.shield(store.release(claim, f"failed: {type(exc).__name__}"))
+            raise
+        await tick()
+    stats.incomplete = [
+        _incomplete_window(lo, hi, detail) for lo, hi, detail in await store.incomplete_windows(run)
+    ]
+    await tick()
+    return stats
+
+
+async def _walk_claimed(
+    store: PostgresStore,
+    resource: Any,
+    to_record: Callable[..., OrderRecord],
+    stats: SyncStats,
+    run: RunInfo,
+    claim: WindowClaim,
+    concurrency: int,
+    lease: float,
+) -> None:
+    """Walk one leased window, renewing the lease, then commit it with its completion."""
+
+    async def walk() -> tuple[list[OrderRecord], list[IncompleteWindow]]:
+        pager: AsyncPager[Any] = resource.iter(
+            page_size=run.page_size,
+            begin=claim.begin,
+            end=claim.end,
+            concurrency=concurrency,
+            window=claim.end - claim.begin + timedelta(seconds=1),  # this window only
+            safety_margin=timedelta(0),
+        )
+        records: list[OrderRecord] = []
+        async with aclosing(pager.pages()) as pages:
+            async for page in pages:
+                wires = page.raw if page.raw is not None else [None] * len(page.items)
+                records += [to_record(o, wire=w) for o, w in zip(page.items, wires, strict=True)]
+                stats.pages += 1
+        return records, list(pager.incomplete)
+
+    walking = asyncio.ensure_future(walk())
+    try:
+        while True:
+            done, _ = await asyncio.wait({walking}, timeout=lease / 3)
+            if done:
+                break
+            if not await store.renew(claim, lease):
+                raise LeaseLost(f"the lease on {claim.begin.isoformat()} was lost while walking")
+        records, incomplete = walking.result()
+    finally:
+        if not walking.done():
+            walking.cancel()
+            await asyncio.gather(walking, return_exceptions=True)
+    detail = orjson.dumps(incomplete[0].as_dict()).decode() if incomplete else None
+    result = await store.complete_window(claim, records, incomplete=detail)
+    stats.orders_new += result.new
+    stats.orders_changed += result.changed
+    stats.orders_unchanged += result.unchanged
+
+
+def _incomplete_window(lo: datetime, hi: datetime, detail: str) -> IncompleteWindow:
+    try:
+        seen = orjson.loads(detail) if detail else {}
+    except orjson.JSONDecodeError:
+        seen = {}
+    return IncompleteWindow(
+        begin=lo.astimezone(CHINA_TZ),
+        end=hi.astimezone(CHINA_TZ),
+        unique=int(seen.get("unique") or 0),
+        total=seen.get("total"),
+        reason=str(seen.get("reason") or "incomplete"),
+    )
 
 
 def _checkpoint_begin(checkpoint: dict[str, Any]) -> datetime:
