@@ -11,6 +11,7 @@ import csv
 import enum
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -21,6 +22,7 @@ from ..models.alibaba import AlibabaOrderStatus
 from ..models.taobao import TaobaoOrderStatus
 from ..serde import CHINA_TZ
 from ..sync import SQLiteStore
+from ..sync.postgres import PostgresStore, is_postgres_url
 from ._app import main, run, verbose_option
 
 
@@ -190,8 +192,10 @@ def _writer(fmt: str, output: IO[str]) -> tuple[Writer, Callable[[], None]]:
 @click.option(
     "--db",
     required=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="SQLite file written by 'xportcn sync orders' (opened read-only).",
+    envvar="XPORTCN_DB",
+    metavar="FILE|URL",
+    help="SQLite file or postgresql:// URL written by 'xportcn sync orders' (opened "
+    "read-only; or XPORTCN_DB).",
 )
 @click.option(
     "--format",
@@ -233,9 +237,20 @@ def export_command(
     cells that a spreadsheet would run as a formula are prefixed with a quote.
     """
     wanted = _status_values(statuses, platform)
+    if not is_postgres_url(db):
+        path = Path(db)
+        if not path.exists():
+            raise click.BadParameter(f"{db!r} does not exist", param_hint="--db")
+        if path.is_dir():
+            raise click.BadParameter(f"{db!r} is a directory", param_hint="--db")
+    store: SQLiteStore | PostgresStore = (
+        PostgresStore(db, read_only=True)
+        if is_postgres_url(db)
+        else SQLiteStore(db, read_only=True)
+    )
 
     async def export() -> None:
-        async with SQLiteStore(db, read_only=True) as store:
+        async with store:
             # Nothing is written before the database has opened and validated.
             write, finish = _writer(fmt, output)
             batches: AsyncIterator[list[dict[str, Any]]] = store.iter_export_rows(

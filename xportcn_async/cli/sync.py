@@ -22,6 +22,8 @@ from ..errors import ConfigurationError
 from ..options import RetryPolicy
 from ..serde import CHINA_TZ
 from ..sync import SQLiteStore, SyncStats, sync_orders
+from ..sync.engine import DEFAULT_LEASE
+from ..sync.postgres import PostgresStore, is_postgres_url
 from ..sync.records import AmountUnit
 from ._app import EXIT_CONFIG, EXIT_INCOMPLETE, fail, main, parse_date, run, stderr, verbose_option
 
@@ -121,12 +123,15 @@ async def _sync(
     show_progress: bool,
     alibaba_amount_unit: AmountUnit = "yuan",
     reset_checkpoint: bool = False,
+    lease: float = DEFAULT_LEASE,
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
-    async with (
-        XportcnClient(config=config) as xp,
-        SQLiteStore(db, account=config.user_id) as store,
-    ):
+    store: SQLiteStore | PostgresStore = (
+        PostgresStore(db, account=config.user_id)
+        if is_postgres_url(db)
+        else SQLiteStore(db, account=config.user_id)
+    )
+    async with XportcnClient(config=config) as xp, store:
         with _ProgressView(show_progress) as view:
             for platform in platforms:
                 results.append(
@@ -144,6 +149,7 @@ async def _sync(
                         alibaba_amount_unit=alibaba_amount_unit,
                         progress=view,
                         reset_checkpoint=reset_checkpoint,
+                        lease=lease,
                     )
                 )
     return results
@@ -152,6 +158,8 @@ async def _sync(
 async def _cleaning_up(db: str, work: Awaitable[T]) -> T:
     """Await ``work``; if it fails and ``db`` did not exist before, remove what it left
     (an empty database file) unless something was committed to it."""
+    if is_postgres_url(db):
+        return await work  # a server's database: nothing of ours to clean up
     path = Path(db)
     created = not _exists(path)
     try:
@@ -224,7 +232,13 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
 
 @sync.command("orders")
 @verbose_option
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file.")
+@click.option(
+    "--db",
+    required=True,
+    envvar="XPORTCN_DB",
+    metavar="FILE|URL",
+    help="SQLite file, or postgresql://user:password@host/database (or XPORTCN_DB).",
+)
 @click.option("--platform", type=_PLATFORM_CHOICE, default="taobao", show_default=True)
 @click.option(
     "--since",
@@ -274,6 +288,14 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
     show_default=True,
     help="Attempts per request (the first and its retries) before the run stops.",
 )
+@click.option(
+    "--lease-seconds",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_LEASE,
+    show_default=True,
+    help="PostgreSQL: how long a worker holds a window without renewing it; a worker that "
+    "dies frees its window after that.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as one JSON object.")
 def sync_orders_command(
     db: str,
@@ -290,12 +312,15 @@ def sync_orders_command(
     reset_checkpoint: bool,
     base_url: str | None,
     max_attempts: int,
+    lease_seconds: float,
     as_json: bool,
 ) -> None:
-    """Copy every order into a SQLite file; run again to continue incrementally.
+    """Copy every order into a SQLite file or a PostgreSQL database; run again to continue.
 
     Without --since, continues from the last completed sync minus the look-back
     (a first run starts 90 days back). An interrupted run resumes where it stopped.
+    With --db postgresql://…, any number of these commands with the same arguments, on
+    one machine or many, share the work.
     """
     begin = parse_date(since, option="--since")
     end = parse_date(until, option="--until")
@@ -307,7 +332,7 @@ def sync_orders_command(
     if end is not None and begin is None and end > now:
         raise click.BadParameter(f"{until!r} is in the future", param_hint="--until")
     folder = Path(db).expanduser().parent
-    if not folder.is_dir():
+    if not is_postgres_url(db) and not folder.is_dir():
         raise click.BadParameter(f"the folder {str(folder)!r} does not exist", param_hint="--db")
     overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
     overrides["retry"] = RetryPolicy(attempts=max_attempts)
@@ -333,6 +358,7 @@ def sync_orders_command(
                 alibaba_amount_unit="fen" if alibaba_amount_unit == "fen" else "yuan",
                 show_progress=not as_json and sys.stderr.isatty(),
                 reset_checkpoint=reset_checkpoint,
+                lease=lease_seconds,
             ),
         ),
         resumable=True,
