@@ -25,9 +25,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy --strict xportcn_async tests benchmarks tools examples docs
 
+# The PostgreSQL tests need a server: `python -m tests.postgres_server run -- CMD` starts a
+# throwaway one (initdb/pg_ctl in a temporary folder, installing Debian's postgresql package
+# when the binaries are missing), runs CMD with XPORTCN_TEST_POSTGRES_DSN set, and stops it;
+# with XPORTCN_TEST_POSTGRES_DSN already set, CMD uses that server.
+WITH_POSTGRES := $(PY) -m tests.postgres_server run --
+
 # One quick run on the venv's own interpreter, for the edit-test loop.
 pytest: $(STAMP)
-	@$(PY) -m pytest -q -W error::ResourceWarning; rc=$$?; \
+	@$(WITH_POSTGRES) $(PY) -m pytest -q -W error::ResourceWarning; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; \
 	exit $$rc
 
@@ -57,7 +63,7 @@ docs: $(STAMP)
 
 test: $(STAMP)
 	$(MAKE) lint typecheck dist docs
-	$(MAKE) -j2 -O matrix
+	$(WITH_POSTGRES) $(MAKE) -j2 -O matrix
 
 demo: $(STAMP)
 	$(VENV)/bin/xportcn demo --db demo.sqlite

@@ -3,7 +3,8 @@ versions of the direct dependencies that ``pyproject.toml`` allows.
 
     nox                   every session below (``make test`` runs this)
     nox -s tests-3.12     one interpreter
-    nox -s lowest         the lowest allowed aiohttp, attrs, cattrs, tenacity, orjson, click, rich
+    nox -s lowest         the lowest allowed aiohttp, attrs, cattrs, tenacity, orjson, click, rich,
+                          asyncpg
     nox -l                list the sessions
 
 Interpreters are looked up on ``PATH`` and in pyenv's ``versions`` folder. One that is missing
@@ -87,10 +88,12 @@ def tests(session: nox.Session) -> None:
 
 
 def lowest_pins() -> list[str]:
-    """``name==lower bound`` for every direct runtime dependency (and the ``cli`` extra)."""
+    """``name==lower bound`` for every direct runtime dependency (and the ``cli`` and
+    ``postgres`` extras)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = []
-    for line in [*project["dependencies"], *project["optional-dependencies"]["cli"]]:
+    extras = project["optional-dependencies"]
+    for line in [*project["dependencies"], *extras["cli"], *extras["postgres"]]:
         req = Requirement(line)
         if req.marker is not None and not req.marker.evaluate():
             continue  # not installed on this platform (tzdata off Windows)

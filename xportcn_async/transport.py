@@ -304,6 +304,17 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
 
+    @property
+    def rate(self) -> float:
+        """Request starts per second."""
+        return 1.0 / self._interval
+
+    @rate.setter
+    def rate(self, value: float) -> None:
+        if not value > 0:
+            raise ValueError(f"a request rate must be positive, got {value!r}")
+        self._interval = 1.0 / value
+
     async def acquire(self) -> None:
         """Wait for this caller's slot."""
         now = self._clock()
@@ -362,6 +373,13 @@ class Transport:
         )
         self._counter = _Counter()
         self._options = RequestOptions()
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The client-wide pacing (``max_requests_per_second``), shared by every view; its
+        ``rate`` may be changed while requests run (the PostgreSQL sync shares an account's
+        rate between its workers this way). None without pacing."""
+        return self._limiter
 
     def with_options(self, options: RequestOptions) -> Transport:
         """A view with ``options`` laid over this one's; everything else is shared."""

@@ -344,3 +344,36 @@ async def test_two_accounts_sync_into_one_database(postgres_dsn: str) -> None:
     assert len(stored) == 500 and set(stored) == truth
     states = await fetch(postgres_dsn, "SELECT account FROM sync_state ORDER BY 1")
     assert states == [("1001",), ("2002",)]
+
+
+@pytest.mark.slow
+async def test_the_accounts_request_rate_is_shared_between_workers(postgres_dsn: str) -> None:
+    rate = 15.0  # well below what two workers reach unpaced here (about 30 requests/s)
+    # 8 one-day windows of 12 pages each, walked 8 pages at a time: pacing is the limit.
+    async with Emulator(orders=960, seed=8, days=8) as emu:
+        begin, end = emu.data_begin, emu.data_end
+
+        async def worker(name: str) -> Any:
+            async with (
+                XportcnClient(**emu.client_kwargs(), max_requests_per_second=rate) as xp,
+                PostgresStore(postgres_dsn, account=emu.credentials.user_id) as store,
+            ):
+                stats = await sync_orders(
+                    xp, store, begin=begin, end=end, page_size=10, concurrency=8, worker=name
+                )
+                limiter = xp.transport.rate_limiter
+                assert limiter is not None
+                return stats, limiter.rate
+
+        started = asyncio.get_running_loop().time()
+        (one, rate_one), (two, rate_two) = await asyncio.gather(worker("w1"), worker("w2"))
+        elapsed = asyncio.get_running_loop().time() - started
+        requests = emu.counters.requests["taobao.orders.list"]
+    assert one.orders_new + two.orders_new == 960
+    assert min(one.pages, two.pages) > 0  # both worked
+    assert requests >= 96
+    # Together the two workers stayed near the account's rate, not at twice it (each paced
+    # at half the rate while the other held a window; the first window of each may overlap
+    # at more, as documented).
+    assert requests / elapsed < rate * 1.3, (requests, elapsed)
+    assert {rate_one, rate_two} <= {rate, rate / 2}

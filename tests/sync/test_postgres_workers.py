@@ -11,6 +11,7 @@ once.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import sys
@@ -140,7 +141,7 @@ async def test_three_workers_one_killed_store_exactly_the_servers_orders(postgre
         per_window[(lease["run_id"], lease["window_begin"])].append(lease)
     taken_over = 0
     for held in per_window.values():
-        for before, after in zip(held, held[1:], strict=False):
+        for before, after in itertools.pairwise(held):
             assert before["held_until"] < after["acquired_at"], (before, after)
             if before["outcome"] is None and str(victim) in before["worker"]:
                 taken_over += 1

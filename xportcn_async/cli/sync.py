@@ -289,6 +289,14 @@ _PLATFORM_CHOICE = click.Choice(["taobao", "alibaba", "all"])
     help="Attempts per request (the first and its retries) before the run stops.",
 )
 @click.option(
+    "--max-rps",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="N",
+    help="At most N requests per second for the account (default: no pacing); with "
+    "PostgreSQL workers, N is shared between the live workers.",
+)
+@click.option(
     "--lease-seconds",
     type=click.FloatRange(min=1),
     default=DEFAULT_LEASE,
@@ -312,6 +320,7 @@ def sync_orders_command(
     reset_checkpoint: bool,
     base_url: str | None,
     max_attempts: int,
+    max_rps: float | None,
     lease_seconds: float,
     as_json: bool,
 ) -> None:
@@ -336,6 +345,8 @@ def sync_orders_command(
         raise click.BadParameter(f"the folder {str(folder)!r} does not exist", param_hint="--db")
     overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
     overrides["retry"] = RetryPolicy(attempts=max_attempts)
+    if max_rps is not None:
+        overrides["max_requests_per_second"] = max_rps
     try:
         config = ClientConfig.from_env(**overrides)
     except ConfigurationError as exc:

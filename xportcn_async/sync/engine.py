@@ -314,6 +314,12 @@ async def _sync_shared(
     window is free but others hold some, the worker waits: a worker that died frees its
     windows when its lease runs out. The run finishes when every window is done or
     incomplete; each worker's stats are its own windows, ``incomplete`` the run's.
+
+    Pacing: the client's ``max_requests_per_second`` is taken as the account's limit, and
+    each worker paces itself at that limit divided by the number of workers holding a live
+    lease in the run (itself included), recounted before each window it claims. A worker
+    that joins is counted by the others at their next claim, so for up to one window the
+    account may see up to (n + 1) / n of its limit.
     """
     platform = stats.platform
     run = await store.start_run(
@@ -339,7 +345,13 @@ async def _sync_shared(
 
     await tick()
     poll = max(0.05, min(lease / 4, 2.0))
+    # The client's max_requests_per_second is the account's: split between the run's live
+    # workers, recounted before every claim.
+    limiter = client.transport.rate_limiter
+    account_rate = limiter.rate if limiter is not None else None
     while True:
+        if limiter is not None and account_rate is not None:
+            limiter.rate = account_rate / await store.live_workers(run, worker)
         claim = await store.claim_window(run, worker, lease)
         if claim is None:
             if await store.finish_run(run):

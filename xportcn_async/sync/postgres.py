@@ -743,6 +743,17 @@ class PostgresStore:
             attempt=row["attempts"],
         )
 
+    async def live_workers(self, run: RunInfo, worker: str) -> int:
+        """Workers of the run holding a live lease, this one included (at least 1)."""
+        async with self._guard() as conn:
+            others = await conn.fetchval(
+                "SELECT count(DISTINCT worker) FROM sync_windows WHERE run_id = $1 "
+                "AND state = 'leased' AND lease_until >= clock_timestamp() AND worker <> $2",
+                run.id,
+                worker,
+            )
+        return int(others) + 1
+
     async def renew(self, claim: WindowClaim, lease: float) -> bool:
         """Extend the lease; False when it is no longer this worker's (stop walking)."""
         async with self._guard() as conn, conn.transaction():
