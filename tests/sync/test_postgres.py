@@ -14,6 +14,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from tests.order_server import OrderServer
+from tests.sync.test_integrity import client_for, repeat_page_one_as_page_three
 from tests.sync.test_store import T0, rec
 from xportcn_async import XportcnClient
 from xportcn_async.errors import ConfigurationError, StorageError
@@ -377,3 +379,34 @@ async def test_the_accounts_request_rate_is_shared_between_workers(postgres_dsn:
     # at more, as documented).
     assert requests / elapsed < rate * 1.3, (requests, elapsed)
     assert {rate_one, rate_two} <= {rate, rate / 2}
+
+
+async def test_an_incomplete_window_is_not_done_and_the_next_run_walks_it_again(
+    postgres_dsn: str,
+) -> None:
+    srv = OrderServer(
+        300, span=timedelta(hours=12), now=datetime.now(CHINA_TZ) - timedelta(hours=1)
+    )
+    await srv.server.start_server()
+    try:
+        repeat_page_one_as_page_three(srv)
+        async with client_for(srv) as xp, PostgresStore(postgres_dsn, account="u") as store:
+            stats = await sync_orders(xp, store, concurrency=3)  # incremental: 90 days back
+            assert [(w.unique, w.total) for w in stats.incomplete] == [(250, 300)]
+            assert not stats.complete
+            state = await store.get_state("taobao")
+            # Synced only up to the incomplete window: the next run starts there at the latest.
+            assert state.synced_until == stats.incomplete[0].begin
+            srv.tamper = None  # the server behaves again
+            again = await sync_orders(xp, store, concurrency=3)
+            assert again.complete and again.orders_new == 50
+        windows = await fetch(
+            postgres_dsn,
+            "SELECT run_id, state, count(*) FROM sync_windows GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        assert [(run, state) for run, state, _ in windows if state != "done"] == [(1, "incomplete")]
+        assert sorted(r[0] for r in await fetch(postgres_dsn, "SELECT id FROM orders")) == sorted(
+            srv.ids()
+        )
+    finally:
+        await srv.server.close()

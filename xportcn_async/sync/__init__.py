@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .engine import SyncStats, sync_orders
+from .postgres import PostgresStore
 from .records import FINAL_STATUSES, alibaba_record, taobao_record
 from .store import OrderRecord, OrderStore, SaveResult, SQLiteStore, SubOrderRecord, SyncState
 
@@ -10,6 +11,7 @@ __all__ = [
     "FINAL_STATUSES",
     "OrderRecord",
     "OrderStore",
+    "PostgresStore",
     "SQLiteStore",
     "SaveResult",
     "SubOrderRecord",
