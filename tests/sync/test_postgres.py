@@ -410,3 +410,21 @@ async def test_an_incomplete_window_is_not_done_and_the_next_run_walks_it_again(
         )
     finally:
         await srv.server.close()
+
+
+async def test_refresh_open_runs_once_per_run_not_once_per_worker(postgres_dsn: str) -> None:
+    async with Emulator(orders=400, seed=6, days=20) as emu:
+
+        async def worker(name: str) -> Any:
+            async with (
+                XportcnClient(**emu.client_kwargs()) as xp,
+                PostgresStore(postgres_dsn, account=emu.credentials.user_id) as store,
+            ):
+                return await sync_orders(
+                    xp, store, begin=emu.data_begin, end=emu.data_end, refresh_open=True,
+                    lookback=timedelta(days=7), worker=name,
+                )  # fmt: skip
+
+        one, two = await asyncio.gather(worker("w1"), worker("w2"))
+    refreshed = sorted([one.orders_refreshed, two.orders_refreshed])
+    assert refreshed[0] == 0 and refreshed[1] > 0  # by the worker that finished the run

@@ -164,7 +164,7 @@ async def sync_orders(
         await store.reset_state(platform)
     state = await store.get_state(platform)
     if isinstance(store, PostgresStore):
-        stats = await _sync_shared(
+        stats, finished_here = await _sync_shared(
             client,
             store,
             resource,
@@ -187,7 +187,7 @@ async def sync_orders(
             started=started,
             retries_before=retries_before,
         )
-        if refresh_open:
+        if refresh_open and finished_here:  # once per run: by the worker that finished it
             await _refresh_open(
                 client, store, platform, resource, to_record, stats, now() - lookback
             )
@@ -303,7 +303,7 @@ async def _sync_shared(
     progress: ProgressCallback | None,
     started: float,
     retries_before: int,
-) -> SyncStats:
+) -> tuple[SyncStats, bool]:
     """One worker of a sync shared through PostgreSQL: claim windows until none is left.
 
     The run (range, windows) is joined when one with these arguments is running, else
@@ -313,7 +313,8 @@ async def _sync_shared(
     own. A window whose lease was lost is left to the worker that took it over. When no
     window is free but others hold some, the worker waits: a worker that died frees its
     windows when its lease runs out. The run finishes when every window is done or
-    incomplete; each worker's stats are its own windows, ``incomplete`` the run's.
+    incomplete; each worker's stats are its own windows, ``incomplete`` the run's. Returns
+    the stats and whether this worker finished the run.
 
     Pacing: the client's ``max_requests_per_second`` is taken as the account's limit, and
     each worker paces itself at that limit divided by the number of workers holding a live
@@ -349,12 +350,14 @@ async def _sync_shared(
     # workers, recounted before every claim.
     limiter = client.transport.rate_limiter
     account_rate = limiter.rate if limiter is not None else None
+    finished_here = False
     while True:
         if limiter is not None and account_rate is not None:
             limiter.rate = account_rate / await store.live_workers(run, worker)
         claim = await store.claim_window(run, worker, lease)
         if claim is None:
-            if await store.finish_run(run):
+            finished_here = await store.finish_run(run)
+            if finished_here:
                 break
             counts = await store.run_progress(run)
             if counts.pending == 0 and counts.leased == 0:
@@ -374,7 +377,7 @@ async def _sync_shared(
         _incomplete_window(lo, hi, detail) for lo, hi, detail in await store.incomplete_windows(run)
     ]
     await tick()
-    return stats
+    return stats, finished_here
 
 
 async def _walk_claimed(
