@@ -10,7 +10,8 @@ or is interrupted). When ``XPORTCN_TEST_POSTGRES_DSN`` is already set, that serv
 nothing is started. The binaries are looked up on ``PATH`` and under
 ``/usr/lib/postgresql/*/bin``; when they are missing and this runs as root on Debian, Debian's
 ``postgresql`` package is installed first (``apt-get install postgresql``). PostgreSQL refuses
-to run as root, so as root the server runs as the ``postgres`` user the package creates.
+to run as root, so as root the server runs as the ``postgres`` user the package creates (made
+with ``useradd`` when the binaries came without it).
 
 The test fixture ``postgres_dsn`` (``tests/conftest.py``) uses the variable, or starts a server
 of its own with :func:`throwaway_server` for a run outside ``make test``.
@@ -79,11 +80,13 @@ def throwaway_server() -> Iterator[str]:
     if os.geteuid() == 0:
         try:
             owner = pwd.getpwnam("postgres")
-        except KeyError:
-            raise SystemExit(
-                "postgres_server: running as root and there is no 'postgres' user to run "
-                "the server as (Debian's postgresql package creates it)"
-            ) from None
+        except KeyError:  # binaries without Debian's package: make the user it would make
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                 "postgres"],
+                check=True,
+            )  # fmt: skip
+            owner = pwd.getpwnam("postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     folder = Path(tempfile.mkdtemp(prefix="xportcn-pg-"))
     data = folder / "data"

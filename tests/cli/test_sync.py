@@ -9,6 +9,8 @@ second run resumes.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
 import signal
 import sys
@@ -167,3 +169,47 @@ async def test_cli_ctrl_c_commits_and_a_second_run_resumes(
     stats = orjson.loads(out)
     assert stats["resumed"] is True
     assert {r[1] for r in db_orders(db)} == server.ids()
+
+
+async def test_cli_sync_and_export_with_postgres_from_xportcn_db(
+    server: OrderServer, tmp_path: Path, postgres_dsn: str
+) -> None:
+    since = (datetime.now(CHINA_TZ) - timedelta(days=21)).strftime("%Y-%m-%d")
+    env = cli_env(server, XPORTCN_DB=postgres_dsn)
+    code, out, err = await run_cli("sync", "orders", "--since", since, "--json", env=env)
+    assert code == 0, err
+    assert orjson.loads(out)["orders_new"] == 600
+
+    db = tmp_path / "same.sqlite"  # the same orders through SQLite, for comparison
+    code, _, err = await run_cli(
+        "sync", "orders", "--db", str(db), "--since", since, env=cli_env(server)
+    )
+    assert code == 0, err
+
+    def cells(text: str) -> list[list[str]]:  # first_seen / last_synced differ by run
+        return [row[:-2] for row in csv.reader(io.StringIO(text))]
+
+    code, from_pg, err = await run_cli("orders", "export", env=env)
+    assert code == 0, err
+    code, from_sqlite, err = await run_cli("orders", "export", "--db", str(db), env=cli_env())
+    assert code == 0, err
+    assert cells(from_pg) == cells(from_sqlite) and len(cells(from_pg)) == 601
+    assert cells(from_pg)[1][0] == "u"  # the account column: XPORTCN_USER_ID
+
+
+async def test_cli_postgres_mistakes_are_one_line_with_their_exit_code(postgres_dsn: str) -> None:
+    unreachable = "postgresql://u:hunter2@127.0.0.1:9/nowhere"
+    for args in (
+        ("sync", "orders", "--db", unreachable),
+        ("orders", "export", "--db", unreachable),
+    ):
+        code, out, err = await run_cli(
+            *args, env=cli_env(XPORTCN_BASE_URL="http://127.0.0.1:9/api")
+        )
+        assert code == 8, err
+        assert "Traceback" not in err + out and "hunter2" not in err + out
+        assert "cannot connect" in err
+    # A database no sync has created yet cannot be exported (exit 3, saying why).
+    code, _, err = await run_cli("orders", "export", "--db", postgres_dsn, env=cli_env())
+    assert code == 3, err
+    assert "run 'xportcn sync orders --db' on it once" in err
