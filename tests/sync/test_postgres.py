@@ -286,6 +286,9 @@ async def test_workers_with_other_arguments_than_the_running_sync_are_refused(
         assert joined.id == run.id and not joined.created
         with pytest.raises(ConfigurationError, match="other --page-size is running"):
             await store.start_run("taobao", **{**kwargs, "page_size": 20})
+        # --reset-checkpoint abandons it: a sync with new arguments can start.
+        assert await store.reset_state("taobao") is True
+        assert (await store.start_run("taobao", **{**kwargs, "page_size": 20})).created
         # Another account's sync is independent.
     async with PostgresStore(postgres_dsn, account="b") as other:
         assert (await other.start_run("taobao", **{**kwargs, "page_size": 20})).created

@@ -8,8 +8,9 @@ machine or many, started together or one after another — share a sync:
 
 ``sync_runs``
     one row per sync of an (account, platform): its range, window size and page size, and
-    whether it is ``running`` or ``finished``. At most one run per (account, platform) is
-    running (a partial unique index); a worker started with the same arguments joins it.
+    whether it is ``running``, ``finished`` or ``abandoned`` (``--reset-checkpoint``). At most
+    one run per (account, platform) is running (a partial unique index); a worker started
+    with the same arguments joins it.
 ``sync_windows``
     the run's creation-time windows: ``pending``, ``leased`` (by ``worker`` until
     ``lease_until``), ``done`` or ``incomplete``. A worker claims the oldest pending window,
@@ -515,14 +516,24 @@ class PostgresStore:
         return SyncState(checkpoint, row["synced_until"])
 
     async def reset_state(self, platform: str) -> bool:
-        """Discard ``platform``'s saved sync state; True when there was one."""
+        """Discard ``platform``'s saved sync state and abandon its running sync, if any.
+
+        Stored orders stay. Workers still walking the abandoned run finish its free windows
+        and stop; the next command starts a new run. True when there was something to discard.
+        """
         async with self._guard() as conn, conn.transaction():
-            status = await conn.execute(
+            state = await conn.execute(
                 "DELETE FROM sync_state WHERE account = $1 AND platform = $2",
                 self.account,
                 platform,
             )
-        return not status.endswith(" 0")
+            runs = await conn.execute(
+                "UPDATE sync_runs SET state = 'abandoned', finished_at = clock_timestamp() "
+                "WHERE account = $1 AND platform = $2 AND state = 'running'",
+                self.account,
+                platform,
+            )
+        return not (state.endswith(" 0") and runs.endswith(" 0"))
 
     async def open_orders(
         self, platform: str, final_statuses: Sequence[Any], created_before: datetime
@@ -669,8 +680,9 @@ class PostgresStore:
                         f"a sync of {platform} with other {', '.join(mismatch)} is running in "
                         f"this database ({row['begin_at'].isoformat()} .. "
                         f"{row['end_at'].isoformat()}, windows of {row['window_seconds']} s, "
-                        f"page size {row['page_size']}): start workers with its arguments, or "
-                        "wait until it has finished"
+                        f"page size {row['page_size']}): start workers with its arguments, wait "
+                        "until it has finished, or abandon it with --reset-checkpoint (stored "
+                        "orders are kept)"
                     )
                 return self._run_info(row, created=False)
             lo, hi = begin or default_begin, end or default_end
