@@ -313,3 +313,17 @@ async def postgres_dsn(postgres_server: str) -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+def emulator_env(emu: Any) -> dict[str, str]:
+    """This process's environment with the ``XPORTCN_*`` variables pointing at ``emu``
+    (an :class:`~xportcn_async.testing.Emulator`): for a command run as a user runs it."""
+    creds = emu.credentials.as_dict()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
+    env.update(
+        XPORTCN_ACCESS_KEY=creds["access_key"],
+        XPORTCN_ACCESS_SECRET=creds["access_secret"],
+        XPORTCN_USER_ID=creds["user_id"],
+        XPORTCN_BASE_URL=emu.base_url,
+    )
+    return env

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import socket
 import sqlite3
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import emulator_env
 from xportcn_async.testing import Emulator, FaultPlan, FaultRule
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -36,18 +36,6 @@ def _taobao(emu: Emulator) -> list[dict[str, Any]]:
     return [emu.state.taobao_doc(r) for r in reversed(emu.state.taobao.records)]
 
 
-def _env(emu: Emulator) -> dict[str, str]:
-    creds = emu.credentials.as_dict()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
-    env.update(
-        XPORTCN_ACCESS_KEY=creds["access_key"],
-        XPORTCN_ACCESS_SECRET=creds["access_secret"],
-        XPORTCN_USER_ID=creds["user_id"],
-        XPORTCN_BASE_URL=emu.base_url,
-    )
-    return env
-
-
 async def _run(emu: Emulator, name: str, *args: str, cwd: Path) -> tuple[int, str]:
     """Run ``examples/name`` to its end; the emulator keeps serving while it runs."""
     proc = await asyncio.create_subprocess_exec(
@@ -55,7 +43,7 @@ async def _run(emu: Emulator, name: str, *args: str, cwd: Path) -> tuple[int, st
         str(EXAMPLES / name),
         *args,
         cwd=cwd,
-        env=_env(emu),
+        env=emulator_env(emu),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
@@ -166,7 +154,7 @@ async def test_webhook_receiver_gets_every_push(emu: Emulator, tmp_path: Path) -
         "--exit-after",
         "2",
         cwd=tmp_path,
-        env=_env(emu),
+        env=emulator_env(emu),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )

@@ -22,24 +22,13 @@ import asyncpg
 import orjson
 import pytest
 
+from tests.conftest import emulator_env
 from xportcn_async.testing import Emulator, FaultPlan, FaultRule
 
 pytestmark = pytest.mark.slow
 
 N_ORDERS = 20_000
 LEASE = 3.0
-
-
-def _env(emu: Emulator) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
-    creds = emu.credentials.as_dict()
-    env.update(
-        XPORTCN_ACCESS_KEY=creds["access_key"],
-        XPORTCN_ACCESS_SECRET=creds["access_secret"],
-        XPORTCN_USER_ID=creds["user_id"],
-        XPORTCN_BASE_URL=emu.base_url,
-    )
-    return env
 
 
 async def _worker(emu: Emulator, dsn: str, *extra: str) -> asyncio.subprocess.Process:
@@ -63,7 +52,7 @@ async def _worker(emu: Emulator, dsn: str, *extra: str) -> asyncio.subprocess.Pr
         "6",
         "--json",
         *extra,
-        env=_env(emu),
+        env=emulator_env(emu),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

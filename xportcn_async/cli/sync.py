@@ -341,8 +341,13 @@ def sync_orders_command(
     if end is not None and begin is None and end > now:
         raise click.BadParameter(f"{until!r} is in the future", param_hint="--until")
     folder = Path(db).expanduser().parent
-    if not is_postgres_url(db) and not folder.is_dir():
-        raise click.BadParameter(f"the folder {str(folder)!r} does not exist", param_hint="--db")
+    if not is_postgres_url(db):
+        if not folder.is_dir():
+            raise click.BadParameter(
+                f"the folder {str(folder)!r} does not exist", param_hint="--db"
+            )
+        if Path(db).expanduser().is_dir():
+            raise click.BadParameter(f"{db!r} is a directory, not a file", param_hint="--db")
     overrides: dict[str, Any] = {"base_url": base_url} if base_url else {}
     overrides["retry"] = RetryPolicy(attempts=max_attempts)
     if max_rps is not None:

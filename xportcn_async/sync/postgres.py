@@ -45,7 +45,7 @@ import orjson
 
 from ..errors import ConfigurationError, StorageError
 from ..pagination import split_windows
-from .store import SCHEMA_VERSION, OrderRecord, SaveResult, SyncState
+from .store import SCHEMA_VERSION, ExportRows, OrderRecord, SaveResult, SyncState
 
 if TYPE_CHECKING:
     import asyncpg
@@ -239,7 +239,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class PostgresStore:
+class PostgresStore(ExportRows):
     """A PostgreSQL database as the sync's store: ``async with PostgresStore(dsn, account=…)``.
 
     ``dsn`` is a ``postgresql://user:password@host:port/database`` URL (libpq's usual
@@ -560,21 +560,6 @@ class PostgresStore:
                     "SELECT count(*) FROM orders WHERE platform = $1", platform
                 )
         return int(value)
-
-    async def export_rows(
-        self,
-        *,
-        platform: str | None = None,
-        statuses: Sequence[Any] = (),
-        account: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Stored orders as dicts (columns plus ``raw_json``), newest first, all at once."""
-        rows: list[dict[str, Any]] = []
-        async for batch in self.iter_export_rows(
-            platform=platform, statuses=statuses, account=account
-        ):
-            rows.extend(batch)
-        return rows
 
     async def iter_export_rows(
         self,

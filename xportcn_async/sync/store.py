@@ -237,7 +237,36 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class ExportRows:
+    """``export_rows`` for a store with ``iter_export_rows`` (both stores share it)."""
+
+    def iter_export_rows(
+        self,
+        *,
+        platform: str | None = None,
+        statuses: Sequence[Any] = (),
+        account: str | None = None,
+        batch: int = 1000,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        raise NotImplementedError
+
+    async def export_rows(
+        self,
+        *,
+        platform: str | None = None,
+        statuses: Sequence[Any] = (),
+        account: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored orders as dicts (columns plus ``raw_json``), newest first, all at once."""
+        rows: list[dict[str, Any]] = []
+        async for batch in self.iter_export_rows(
+            platform=platform, statuses=statuses, account=account
+        ):
+            rows.extend(batch)
+        return rows
+
+
+class SQLiteStore(ExportRows):
     """SQLite file store (WAL). ``async with SQLiteStore("orders.sqlite") as store:``."""
 
     def __init__(self, path: str | Path, *, account: str = "", read_only: bool = False) -> None:
@@ -649,21 +678,6 @@ class SQLiteStore:
             return int(row[0])
 
         return await self._run(run)
-
-    async def export_rows(
-        self,
-        *,
-        platform: str | None = None,
-        statuses: Sequence[Any] = (),
-        account: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Stored orders as dicts (columns plus ``raw_json``), newest first, all at once."""
-        rows: list[dict[str, Any]] = []
-        async for batch in self.iter_export_rows(
-            platform=platform, statuses=statuses, account=account
-        ):
-            rows.extend(batch)
-        return rows
 
     async def iter_export_rows(
         self,
