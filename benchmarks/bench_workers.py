@@ -5,7 +5,8 @@
 
 The emulator runs in fast mode in a process of its own with ``--latency-ms`` added to every
 answer. Each repetition runs, for each worker count N (in rotating order), N copies of the
-real command at once against a fresh database::
+real command at once against a fresh database (after one untimed run that fills the emulator's
+page cache; every run walks the same windows)::
 
     xportcn sync orders --db postgresql://…/fresh --since … --until … --concurrency C --json
 
@@ -69,7 +70,9 @@ async def _admin(dsn: str, sql: str) -> Any:
         await conn.close()
 
 
-async def run_workers(dsn: str, base_url: str, n: int, args: argparse.Namespace) -> float:
+async def run_workers(
+    dsn: str, base_url: str, n: int, args: argparse.Namespace, span: tuple[str, str]
+) -> float:
     """Wall seconds for ``n`` workers to sync every order into a fresh database."""
     name = f"bench_{uuid.uuid4().hex[:10]}"
     await _admin(dsn, f'CREATE DATABASE "{name}"')
@@ -81,10 +84,7 @@ async def run_workers(dsn: str, base_url: str, n: int, args: argparse.Namespace)
         XPORTCN_USER_ID=USER_ID,
         XPORTCN_BASE_URL=base_url,
     )
-    # The emulator spreads its orders over the 90 days before the current hour.
-    now = datetime.now(CHINA)
-    since = (now - timedelta(days=92)).strftime("%Y-%m-%d")
-    until = (now - timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S")
+    since, until = span
     cmd = [str(XPORTCN), "sync", "orders", "--db", db, "--since", since, "--until", until]
     cmd += ["--concurrency", str(args.concurrency), "--json"]
     try:
@@ -127,10 +127,16 @@ def main() -> None:
     started = time.monotonic()
     walls: dict[int, list[float]] = {n: [] for n in counts}
     with server() as dsn, EmulatorProcess(args.orders, latency_ms=args.latency_ms) as emu:
+        # The emulator spreads its orders over the 90 days before the current hour. Every
+        # run walks the same windows; one untimed run first fills the emulator's page cache,
+        # so that the timed runs measure the workers, not the emulator's first answers.
+        hour = datetime.now(CHINA).replace(minute=0, second=0, microsecond=0)
+        span = ((hour - timedelta(days=92)).strftime("%Y-%m-%d"), f"{hour:%Y-%m-%d %H:%M:%S}")
+        asyncio.run(run_workers(dsn, emu.base_url, 1, args, span))
         for rep in range(args.reps):
             order = counts[rep % len(counts) :] + counts[: rep % len(counts)]
             for n in order:
-                walls[n].append(asyncio.run(run_workers(dsn, emu.base_url, n, args)))
+                walls[n].append(asyncio.run(run_workers(dsn, emu.base_url, n, args, span)))
                 print(".", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     print_machine()

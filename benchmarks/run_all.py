@@ -1,7 +1,8 @@
 """Run every benchmark with its default settings, one after the other (``make bench``).
 
     pip install -e '.[bench]'        # once: httpx, requests, pydantic, psutil, pyinstrument
-    python benchmarks/run_all.py [--only overhead transport structuring list_walk memory sync]
+    python benchmarks/run_all.py [--only overhead transport structuring list_walk memory sync
+                                         workers]
                                  [--out FILE]
 
 Each script prints its own table (Markdown) and the ratios against the baselines it
@@ -27,8 +28,9 @@ SCRIPTS = {
     "list_walk": "bench_list_walk.py",
     "memory": "bench_memory.py",
     "sync": "bench_sync.py",
+    "workers": "bench_workers.py",
 }
-NEEDED = ("httpx", "requests", "pydantic", "msgspec", "psutil", "xportcn_async")
+NEEDED = ("httpx", "requests", "pydantic", "msgspec", "psutil", "asyncpg", "xportcn_async")
 
 
 def main() -> int:
