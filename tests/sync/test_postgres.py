@@ -235,11 +235,12 @@ async def test_two_workers_in_one_process_store_exactly_the_servers_orders(
     assert first.complete and second.complete
     stored = await fetch(postgres_dsn, "SELECT id FROM orders")
     assert sorted(r[0] for r in stored) == sorted(truth)  # no loss, no duplicate
-    # The windows were shared: each worker walked some, no window twice.
+    # Every window was walked by one of the two, once (both walking some is the usual case,
+    # not a guarantee: the first could finish before the second has connected).
     by_worker = dict(
         await fetch(postgres_dsn, "SELECT worker, count(*) FROM sync_windows GROUP BY 1")
     )
-    assert set(by_worker) == {"w1", "w2"} and sum(by_worker.values()) == first.windows_total
+    assert set(by_worker) <= {"w1", "w2"} and sum(by_worker.values()) == first.windows_total
     assert first.orders_new + second.orders_new == len(truth)
     leases = await fetch(postgres_dsn, "SELECT outcome, count(*) FROM sync_leases GROUP BY 1")
     assert dict(leases) == {"done": first.windows_total}
@@ -308,10 +309,10 @@ async def test_a_lost_lease_commits_nothing_and_the_window_is_walked_again(
             default_begin=begin,
             default_end=begin,
         )
-        slow = await store.claim_window(run, "slow", lease=0.2)
+        slow = await store.claim_window(run, "slow", lease=2)
         assert slow is not None
         assert await store.claim_window(run, "fast", lease=5) is None  # held
-        await asyncio.sleep(0.4)  # the slow worker stalls past its lease
+        await asyncio.sleep(2.2)  # the slow worker stalls past its lease
         fast = await store.claim_window(run, "fast", lease=5)
         assert fast is not None and fast.begin == slow.begin
         assert not await store.renew(slow, 5)

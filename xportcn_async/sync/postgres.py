@@ -197,6 +197,7 @@ class WindowClaim:
     """A window leased to one worker."""
 
     run_id: int
+    platform: str
     begin: datetime
     end: datetime
     worker: str
@@ -733,6 +734,7 @@ class PostgresStore(ExportRows):
             )
         return WindowClaim(
             run_id=run.id,
+            platform=run.platform,
             begin=row["begin_at"],
             end=row["end_at"],
             worker=worker,
@@ -782,7 +784,6 @@ class PostgresStore(ExportRows):
         Only while the lease is still this worker's: otherwise nothing is written and
         :class:`LeaseLost` is raised (another worker walks the window).
         """
-        platform = await self._run_platform(claim.run_id)
         async with self._guard() as conn, conn.transaction():
             held = await conn.fetchval(
                 "SELECT 1 FROM sync_windows WHERE run_id = $1 AND begin_at = $2 AND worker = $3 "
@@ -793,7 +794,7 @@ class PostgresStore(ExportRows):
             )
             if held is None:
                 raise LeaseLost(f"the lease on {claim.begin.isoformat()} ran out")
-            result = await self._upsert(conn, platform, records)
+            result = await self._upsert(conn, claim.platform, records)
             await conn.execute(
                 "UPDATE sync_windows SET state = $4, lease_until = NULL, orders = $5, detail = $6 "
                 "WHERE run_id = $1 AND begin_at = $2 AND worker = $3",
@@ -828,11 +829,6 @@ class PostgresStore(ExportRows):
                 claim.lease_id,
                 outcome,
             )
-
-    async def _run_platform(self, run_id: int) -> str:
-        async with self._guard() as conn:
-            value = await conn.fetchval("SELECT platform FROM sync_runs WHERE id = $1", run_id)
-        return str(value)
 
     async def run_progress(self, run: RunInfo) -> RunProgress:
         """How many windows of the run are pending, leased, done and incomplete."""
