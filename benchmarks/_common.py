@@ -36,6 +36,19 @@ ACCESS_SECRET = "c0ffee00emulator00not00a00secret"  # the emulator's public test
 USER_ID = "2100008388036"
 
 
+def emulator_env(base_url: str) -> dict[str, str]:
+    """This process's environment with the ``XPORTCN_*`` variables for the emulator at
+    ``base_url`` (for an ``xportcn`` command run as a user runs it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
+    env.update(
+        XPORTCN_ACCESS_KEY=ACCESS_KEY,
+        XPORTCN_ACCESS_SECRET=ACCESS_SECRET,
+        XPORTCN_USER_ID=USER_ID,
+        XPORTCN_BASE_URL=base_url,
+    )
+    return env
+
+
 def check_credentials() -> None:
     from xportcn_async.testing import DEFAULT_CREDENTIALS as creds
 

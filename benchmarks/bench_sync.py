@@ -19,7 +19,6 @@ Every sync must store every order (the table is counted), or the benchmark fails
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import subprocess
 import sys
@@ -31,12 +30,10 @@ from typing import Any
 
 import orjson
 from _common import (
-    ACCESS_KEY,
-    ACCESS_SECRET,
-    USER_ID,
     EmulatorProcess,
     Summary,
     check_credentials,
+    emulator_env,
     print_machine,
     run_json,
     table,
@@ -50,13 +47,7 @@ TARGET = 0.6
 
 
 def run_sync(base_url: str, args: argparse.Namespace, db: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
-    env.update(
-        XPORTCN_ACCESS_KEY=ACCESS_KEY,
-        XPORTCN_ACCESS_SECRET=ACCESS_SECRET,
-        XPORTCN_USER_ID=USER_ID,
-        XPORTCN_BASE_URL=base_url,
-    )
+    env = emulator_env(base_url)
     # The emulator spreads its orders over the 90 days before the current hour.
     since = (datetime.now(CHINA) - timedelta(days=92)).strftime("%Y-%m-%d")
     cmd = [str(XPORTCN), "sync", "orders", "--db", str(db), "--since", since]

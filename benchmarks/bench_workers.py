@@ -21,23 +21,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from _common import (
-    ACCESS_KEY,
-    ACCESS_SECRET,
-    USER_ID,
     EmulatorProcess,
     Summary,
     check_credentials,
+    emulator_env,
     print_machine,
     table,
 )
@@ -48,16 +43,6 @@ from tests import postgres_server  # noqa: E402
 
 XPORTCN = Path(sys.executable).parent / "xportcn"
 CHINA = timezone(timedelta(hours=8))
-
-
-@contextlib.contextmanager
-def server() -> Iterator[str]:
-    dsn = os.environ.get(postgres_server.ENV)
-    if dsn:
-        yield dsn
-    else:
-        with postgres_server.throwaway_server() as started:
-            yield started
 
 
 async def _admin(dsn: str, sql: str) -> Any:
@@ -77,13 +62,7 @@ async def run_workers(
     name = f"bench_{uuid.uuid4().hex[:10]}"
     await _admin(dsn, f'CREATE DATABASE "{name}"')
     db = f"{dsn.rpartition('/')[0]}/{name}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XPORTCN_")}
-    env.update(
-        XPORTCN_ACCESS_KEY=ACCESS_KEY,
-        XPORTCN_ACCESS_SECRET=ACCESS_SECRET,
-        XPORTCN_USER_ID=USER_ID,
-        XPORTCN_BASE_URL=base_url,
-    )
+    env = emulator_env(base_url)
     since, until = span
     cmd = [str(XPORTCN), "sync", "orders", "--db", db, "--since", since, "--until", until]
     cmd += ["--concurrency", str(args.concurrency), "--json"]
@@ -126,7 +105,10 @@ def main() -> None:
     check_credentials()
     started = time.monotonic()
     walls: dict[int, list[float]] = {n: [] for n in counts}
-    with server() as dsn, EmulatorProcess(args.orders, latency_ms=args.latency_ms) as emu:
+    with (
+        postgres_server.server() as dsn,
+        EmulatorProcess(args.orders, latency_ms=args.latency_ms) as emu,
+    ):
         # The emulator spreads its orders over the 90 days before the current hour. Every
         # run walks the same windows; one untimed run first fills the emulator's page cache,
         # so that the timed runs measure the workers, not the emulator's first answers.

@@ -285,12 +285,8 @@ def postgres_server() -> Iterator[str]:
     throwaway server started here for this run. Never skipped: without PostgreSQL binaries the
     server cannot start and the PostgreSQL tests fail, saying what to install.
     """
-    dsn = os.environ.get(postgres_server_module.ENV)
-    if dsn:
+    with postgres_server_module.server() as dsn:
         yield dsn
-        return
-    with postgres_server_module.throwaway_server() as started:
-        yield started
 
 
 @pytest_asyncio.fixture

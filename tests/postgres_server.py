@@ -133,18 +133,26 @@ def throwaway_server() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def server() -> Iterator[str]:
+    """The server ``XPORTCN_TEST_POSTGRES_DSN`` names, or else a throwaway one."""
+    dsn = os.environ.get(ENV)
+    if dsn:
+        yield dsn
+    else:
+        with throwaway_server() as started:
+            yield started
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "run" or argv[1] != "--" or len(argv) < 3:
         print("usage: python -m tests.postgres_server run -- COMMAND [ARGS…]", file=sys.stderr)
         return 2
-    command = argv[2:]
-    if os.environ.get(ENV):
-        return subprocess.call(command)
     # SIGTERM (CI cancelling the job) must still stop the server: turn it into an exception.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with throwaway_server() as dsn:
+    with server() as dsn:
         print(f"postgres_server: {ENV}={dsn}", file=sys.stderr)
-        return subprocess.call(command, env={**os.environ, ENV: dsn})
+        return subprocess.call(argv[2:], env={**os.environ, ENV: dsn})
 
 
 if __name__ == "__main__":

@@ -21,8 +21,7 @@ from ..errors import StorageError
 from ..models.alibaba import AlibabaOrderStatus
 from ..models.taobao import TaobaoOrderStatus
 from ..serde import CHINA_TZ
-from ..sync import SQLiteStore
-from ..sync.postgres import PostgresStore, is_postgres_url
+from ..sync.postgres import is_postgres_url, store_for
 from ._app import main, run, verbose_option
 
 
@@ -243,11 +242,7 @@ def export_command(
             raise click.BadParameter(f"{db!r} does not exist", param_hint="--db")
         if path.is_dir():
             raise click.BadParameter(f"{db!r} is a directory", param_hint="--db")
-    store: SQLiteStore | PostgresStore = (
-        PostgresStore(db, read_only=True)
-        if is_postgres_url(db)
-        else SQLiteStore(db, read_only=True)
-    )
+    store = store_for(db, read_only=True)
 
     async def export() -> None:
         async with store:

@@ -21,9 +21,9 @@ from ..config import ClientConfig
 from ..errors import ConfigurationError
 from ..options import RetryPolicy
 from ..serde import CHINA_TZ
-from ..sync import SQLiteStore, SyncStats, sync_orders
+from ..sync import SyncStats, sync_orders
 from ..sync.engine import DEFAULT_LEASE
-from ..sync.postgres import PostgresStore, is_postgres_url
+from ..sync.postgres import is_postgres_url, store_for
 from ..sync.records import AmountUnit
 from ._app import EXIT_CONFIG, EXIT_INCOMPLETE, fail, main, parse_date, run, stderr, verbose_option
 
@@ -126,12 +126,7 @@ async def _sync(
     lease: float = DEFAULT_LEASE,
 ) -> list[SyncStats]:
     results: list[SyncStats] = []
-    store: SQLiteStore | PostgresStore = (
-        PostgresStore(db, account=config.user_id)
-        if is_postgres_url(db)
-        else SQLiteStore(db, account=config.user_id)
-    )
-    async with XportcnClient(config=config) as xp, store:
+    async with XportcnClient(config=config) as xp, store_for(db, account=config.user_id) as store:
         with _ProgressView(show_progress) as view:
             for platform in platforms:
                 results.append(

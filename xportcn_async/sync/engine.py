@@ -259,10 +259,7 @@ async def sync_orders(
     # aclosing: a failed save or a cancellation must not leave page requests in flight.
     async with aclosing(pager.pages()) as pages:
         async for page in pages:
-            wires = page.raw if page.raw is not None else [None] * len(page.items)
-            records = [
-                to_record(order, wire=wire) for order, wire in zip(page.items, wires, strict=True)
-            ]
+            records = [to_record(order, wire=wire) for order, wire in _with_wires(page)]
             result = await store.save_page(platform, records, pager.checkpoint())
             stats.pages += 1
             stats.orders_new += result.new
@@ -404,8 +401,7 @@ async def _walk_claimed(
         records: list[OrderRecord] = []
         async with aclosing(pager.pages()) as pages:
             async for page in pages:
-                wires = page.raw if page.raw is not None else [None] * len(page.items)
-                records += [to_record(o, wire=w) for o, w in zip(page.items, wires, strict=True)]
+                records += [to_record(order, wire=wire) for order, wire in _with_wires(page)]
                 stats.pages += 1
         return records, list(pager.incomplete)
 
@@ -443,6 +439,12 @@ def _incomplete_window(lo: datetime, hi: datetime, detail: str) -> IncompleteWin
     )
 
 
+def _with_wires(page: Any) -> list[tuple[Any, Any]]:
+    """(order, its wire dict or None) for each item of a page (``page.raw`` when kept)."""
+    wires = page.raw if page.raw is not None else [None] * len(page.items)
+    return list(zip(page.items, wires, strict=True))
+
+
 def _checkpoint_begin(checkpoint: dict[str, Any]) -> datetime:
     value = checkpoint.get("begin")
     try:
@@ -472,8 +474,7 @@ async def _refresh_open(
             if not order_no:
                 continue
             page = await resource.list(page_num=1, page_size=10, order_no=order_no)
-            wires = page.raw if page.raw is not None else [None] * len(page.items)
-            found = [(o, w) for o, w in zip(page.items, wires, strict=True) if o.id == order_id]
+            found = [(o, w) for o, w in _with_wires(page) if o.id == order_id]
         else:
             raw = await client.with_raw_response.alibaba.orders.detail(order_id=order_id)
             found = [(raw.parse(), raw.data)]

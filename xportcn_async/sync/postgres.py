@@ -45,12 +45,29 @@ import orjson
 
 from ..errors import ConfigurationError, StorageError
 from ..pagination import split_windows
-from .store import SCHEMA_VERSION, ExportRows, OrderRecord, SaveResult, SyncState
+from .store import (
+    SCHEMA_VERSION,
+    OrderRecord,
+    SaveResult,
+    SQLiteStore,
+    StoreBase,
+    SyncState,
+    classify,
+    damaged_state,
+    stored_checkpoint,
+)
 
 if TYPE_CHECKING:
     import asyncpg
 
-__all__ = ["LeaseLost", "PostgresStore", "RunInfo", "WindowClaim", "is_postgres_url"]
+__all__ = [
+    "LeaseLost",
+    "PostgresStore",
+    "RunInfo",
+    "WindowClaim",
+    "is_postgres_url",
+    "store_for",
+]
 
 #: The advisory lock taken while the schema is created or migrated.
 _SCHEMA_LOCK = 0x78706F7274636E  # "xportcn"
@@ -165,6 +182,15 @@ def is_postgres_url(value: str) -> bool:
     return value.startswith(("postgresql://", "postgres://"))
 
 
+def store_for(
+    db: str, *, account: str = "", read_only: bool = False
+) -> SQLiteStore | PostgresStore:
+    """The store ``--db`` names: a PostgreSQL URL, or else a SQLite file."""
+    if is_postgres_url(db):
+        return PostgresStore(db, account=account, read_only=read_only)
+    return SQLiteStore(db, account=account, read_only=read_only)
+
+
 def _redacted(dsn: str) -> str:
     """The DSN without its password (for messages)."""
     scheme, sep, rest = dsn.partition("://")
@@ -240,7 +266,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class PostgresStore(ExportRows):
+class PostgresStore(StoreBase):
     """A PostgreSQL database as the sync's store: ``async with PostgresStore(dsn, account=…)``.
 
     ``dsn`` is a ``postgresql://user:password@host:port/database`` URL (libpq's usual
@@ -261,13 +287,6 @@ class PostgresStore(ExportRows):
 
     def __repr__(self) -> str:
         return f"PostgresStore({_redacted(self.dsn)!r}, account={self.account!r})"
-
-    async def __aenter__(self) -> PostgresStore:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
     # -- connection and schema -----------------------------------------------------------
 
@@ -370,10 +389,9 @@ class PostgresStore(ExportRows):
     async def _upsert(
         self, conn: asyncpg.Connection, platform: str, records: Sequence[OrderRecord]
     ) -> SaveResult:
-        # One row per id (a page may repeat an order), locked in id order: two workers
-        # writing the same orders (a boundary order in two windows) cannot deadlock.
-        latest = {r.id: r for r in records}
-        ids = sorted(latest)
+        # Rows locked in id order: two workers writing the same orders (a boundary order in
+        # two windows) cannot deadlock.
+        ids = sorted({r.id for r in records})
         if not ids:
             return SaveResult()
         existing = {
@@ -386,14 +404,7 @@ class PostgresStore(ExportRows):
                 ids,
             )
         }
-        touched = [latest[i] for i in ids if existing.get(i) != latest[i].raw_json]
-        same = [i for i in ids if existing.get(i) == latest[i].raw_json]
-        # Counted per record of the page, as SQLiteStore does.
-        counts = {"new": 0, "changed": 0, "unchanged": 0}
-        for rec in records:
-            old = existing.get(rec.id)
-            key = "new" if old is None else "unchanged" if old == rec.raw_json else "changed"
-            counts[key] += 1
+        touched, same, result = classify(records, existing)
         now = _now()
         if touched:
             await conn.execute(
@@ -459,7 +470,7 @@ class PostgresStore(ExportRows):
                 now,
                 same,
             )
-        return SaveResult(counts["new"], counts["changed"], counts["unchanged"])
+        return result
 
     async def _put_state(
         self,
@@ -502,18 +513,11 @@ class PostgresStore(ExportRows):
             )
         if row is None:
             return SyncState(None, None)
-        checkpoint: Any = None
-        if row["checkpoint_json"]:
-            try:
-                checkpoint = orjson.loads(row["checkpoint_json"])
-            except orjson.JSONDecodeError:
-                checkpoint = "not JSON"
-            if checkpoint is not None and not isinstance(checkpoint, dict):
-                raise ConfigurationError(
-                    f"the saved sync state of {platform} in {_redacted(self.dsn)} is damaged "
-                    "(checkpoint_json is not a JSON object). Discard it with 'xportcn sync "
-                    f"orders --platform {platform} --reset-checkpoint': stored orders are kept"
-                )
+        where = _redacted(self.dsn)
+        checkpoint = stored_checkpoint(
+            row["checkpoint_json"],
+            lambda what: damaged_state(where, platform, what, "PostgresStore"),
+        )
         return SyncState(checkpoint, row["synced_until"])
 
     async def reset_state(self, platform: str) -> bool:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -237,8 +237,70 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class ExportRows:
-    """``export_rows`` for a store with ``iter_export_rows`` (both stores share it)."""
+def classify(
+    records: Sequence[OrderRecord], existing: Mapping[str, str]
+) -> tuple[list[OrderRecord], list[str], SaveResult]:
+    """A page against the stored ``raw_json`` of its ids (``existing``).
+
+    Returns the orders to write (new or changed: one per id, the page's last, in id order),
+    the ids stored unchanged, and the counts per record of the page.
+    """
+    latest = {r.id: r for r in records}
+    same = [i for i in sorted(latest) if i in existing and existing[i] == latest[i].raw_json]
+    unchanged = set(same)
+    touched = [latest[i] for i in sorted(latest) if i not in unchanged]
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    for rec in records:
+        if rec.id not in existing:
+            counts["new"] += 1
+        else:
+            counts["unchanged" if existing[rec.id] == rec.raw_json else "changed"] += 1
+    return touched, same, SaveResult(counts["new"], counts["changed"], counts["unchanged"])
+
+
+def damaged_state(where: str, platform: str, what: str, store: str) -> ConfigurationError:
+    """The error for a saved sync state that does not validate, with the way out."""
+    return ConfigurationError(
+        f"{where}: the saved sync state of {platform} is damaged ({what}). "
+        f"Discard it with 'xportcn sync orders --platform {platform} --reset-checkpoint' "
+        f"(or {store}.reset_state): stored orders are kept, the next sync walks "
+        "its range again"
+    )
+
+
+def stored_checkpoint(
+    text: Any, damaged: Callable[[str], ConfigurationError]
+) -> dict[str, Any] | None:
+    """A stored ``checkpoint_json`` read back: a JSON object or None, else ``damaged(what)``."""
+    if text is None or text == "":
+        return None
+    try:
+        value = orjson.loads(text)
+    except (orjson.JSONDecodeError, TypeError):
+        raise damaged("checkpoint_json is not JSON") from None
+    if value is not None and not isinstance(value, dict):
+        raise damaged("checkpoint_json is not a JSON object")
+    return value
+
+
+S = TypeVar("S", bound="StoreBase")
+
+
+class StoreBase:
+    """What both stores share: ``async with``, and ``export_rows`` over ``iter_export_rows``."""
+
+    async def open(self) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self: S) -> S:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
 
     def iter_export_rows(
         self,
@@ -266,7 +328,7 @@ class ExportRows:
         return rows
 
 
-class SQLiteStore(ExportRows):
+class SQLiteStore(StoreBase):
     """SQLite file store (WAL). ``async with SQLiteStore("orders.sqlite") as store:``."""
 
     def __init__(self, path: str | Path, *, account: str = "", read_only: bool = False) -> None:
@@ -279,13 +341,6 @@ class SQLiteStore(ExportRows):
         self.read_only = read_only
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
-
-    async def __aenter__(self) -> SQLiteStore:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
     async def open(self) -> None:
         """Open (creating if needed) the database file and its schema."""
@@ -457,7 +512,6 @@ class SQLiteStore(ExportRows):
     ) -> SaveResult:
         db = self._db
         now = _now()
-        new = changed = unchanged = 0
         with self._transaction():
             existing: dict[str, str] = {}
             ids = [r.id for r in records]
@@ -470,17 +524,7 @@ class SQLiteStore(ExportRows):
                         (self.account, platform, *chunk),
                     ).fetchall()
                 )
-            touched: list[OrderRecord] = []
-            for rec in records:
-                old = existing.get(rec.id)
-                if old is None:
-                    new += 1
-                    touched.append(rec)
-                elif old != rec.raw_json:
-                    changed += 1
-                    touched.append(rec)
-                else:
-                    unchanged += 1
+            touched, unchanged_ids, result = classify(records, existing)
             db.executemany(
                 """
                 INSERT INTO orders (account, platform, id, order_no, status, amount_fen,
@@ -509,7 +553,6 @@ class SQLiteStore(ExportRows):
                     for r in touched
                 ],
             )
-            unchanged_ids = [r.id for r in records if existing.get(r.id) == r.raw_json]
             db.executemany(
                 "UPDATE orders SET last_synced = ? WHERE account = ? AND platform = ? AND id = ?",
                 [(now, self.account, platform, i) for i in unchanged_ids],
@@ -541,7 +584,7 @@ class SQLiteStore(ExportRows):
             )
             if checkpoint is not None:
                 self._put_state(platform, checkpoint, None)
-        return SaveResult(new, changed, unchanged)
+        return result
 
     def _put_state(
         self, platform: str, checkpoint: dict[str, Any] | None, synced_until: datetime | None
@@ -592,30 +635,14 @@ class SQLiteStore(ExportRows):
             if row is None:
                 return SyncState(None, None)
             return SyncState(
-                self._stored_checkpoint(platform, row[0]),
+                stored_checkpoint(row[0], lambda what: self._damaged(platform, what)),
                 self._stored_time(platform, "synced_until", row[1]),
             )
 
         return await self._run(run)
 
     def _damaged(self, platform: str, what: str) -> ConfigurationError:
-        return ConfigurationError(
-            f"{self.path}: the saved sync state of {platform} is damaged ({what}). "
-            f"Discard it with 'xportcn sync orders --platform {platform} --reset-checkpoint' "
-            "(or SQLiteStore.reset_state): stored orders are kept, the next sync walks "
-            "its range again"
-        )
-
-    def _stored_checkpoint(self, platform: str, text: Any) -> dict[str, Any] | None:
-        if text is None or text == "":
-            return None
-        try:
-            value = orjson.loads(text)
-        except (orjson.JSONDecodeError, TypeError):
-            raise self._damaged(platform, "checkpoint_json is not JSON") from None
-        if value is not None and not isinstance(value, dict):
-            raise self._damaged(platform, "checkpoint_json is not a JSON object")
-        return value
+        return damaged_state(str(self.path), platform, what, "SQLiteStore")
 
     def _stored_time(self, platform: str, column: str, text: Any) -> datetime | None:
         if text is None or text == "":
